@@ -1,0 +1,66 @@
+/**
+ * Reading a request body from a socket under a byte limit.
+ */
+import type { Readable } from "node:stream";
+import { BadRequest, PayloadTooLarge } from "./errors.js";
+
+/** The default body limit: 1 MB, as the application option `bodyLimit` documents. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Read a whole stream into one `Buffer`, refusing more than `limit` bytes.
+ *
+ * A declared `Content-Length` over the limit is refused before any byte is
+ * read. Without one (chunked), the count is kept as bytes arrive, and the
+ * read stops at the first chunk past the limit: the rest is drained and
+ * dropped, never buffered. Both raise `PayloadTooLarge` (413). A client that
+ * goes away mid-body raises `BadRequest` (400) and nothing is kept.
+ */
+export function readBody(stream: Readable, limit: number, declaredLength?: number): Promise<Buffer> {
+  if (declaredLength !== undefined && declaredLength > limit) {
+    stream.resume();
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.off("error", onError);
+      stream.off("aborted", onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        chunks.length = 0;
+        // Drain what is left so the socket is not stuck; the response will
+        // close the connection.
+        stream.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new BadRequest("The request body could not be read.", { cause: error }));
+    };
+    const onAborted = () => onError(new Error("client aborted"));
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+    stream.on("error", onError);
+    stream.on("aborted", onAborted);
+  });
+}
+
+function tooLarge(limit: number) {
+  return new PayloadTooLarge(`The request body is larger than the limit of ${limit} bytes.`, {
+    headers: { connection: "close" },
+  });
+}

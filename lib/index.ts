@@ -1,0 +1,50 @@
+/**
+ * handlerkit: class-based request handlers for TypeScript on node:http.
+ * This barrel only re-exports; each concept lives in the file named after it.
+ */
+export { Application } from "./application.js";
+export type { ApplicationOptions, CloseOptions, ErrorHandler, Logger, Registrar, ServerSettings } from "./application.js";
+export { LazyHandler, lazy } from "./adapters.js";
+export type { Adapter, AdapterFactory, HandlerClass, HandlerFunction, HandlerInstance } from "./adapters.js";
+export type { Dispatcher } from "./dispatcher.js";
+export {
+  abort,
+  BadGateway,
+  BadRequest,
+  Conflict,
+  Forbidden,
+  GatewayTimeout,
+  Gone,
+  HttpError,
+  InternalServerError,
+  LengthRequired,
+  MethodNotAllowed,
+  NotAcceptable,
+  NotFound,
+  NotImplemented,
+  PayloadTooLarge,
+  PreconditionFailed,
+  RangeNotSatisfiable,
+  RequestHeaderFieldsTooLarge,
+  RequestTimeout,
+  ServiceUnavailable,
+  TooManyRequests,
+  UnprocessableEntity,
+  Unauthorized,
+  UnsupportedMediaType,
+  URITooLong,
+} from "./errors.js";
+export type { AbortOptions, HttpErrorClass, HttpErrorOptions } from "./errors.js";
+export { HeaderMap } from "./header-map.js";
+export type { HeadersInit, HeaderValue } from "./header-map.js";
+export { MultiDict } from "./multi-dict.js";
+export { Request } from "./request.js";
+export type { BodyOptions, RequestInit, RouteKwargs } from "./request.js";
+export { RequestHandler } from "./request-handler.js";
+export type { RedirectOptions } from "./request-handler.js";
+export { Response } from "./response.js";
+export type { CookieOptions, ResponseBody, StreamBody } from "./response.js";
+export { Route } from "./route.js";
+export type { BuildOptions, Handler, PathMatch, Pattern, RouteOptions } from "./route.js";
+export { Router } from "./router.js";
+export type { Builder, Matcher, RouteLike, RouteMatch } from "./router.js";

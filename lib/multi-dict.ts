@@ -1,0 +1,186 @@
+/**
+ * A multi-value map for query strings and forms, in the manner of Django's
+ * `QueryDict` and WebOb's `MultiDict`.
+ */
+import { BadRequest } from "./errors.js";
+
+/** The default cap on the number of pairs a query string or form may hold. */
+export const DEFAULT_MAX_PARAMS = 1000;
+
+/**
+ * A map from names to one or more string values. `get` gives the first value
+ * (never an array), `getAll` every value. Maps parsed from a request are
+ * immutable; `copy()` gives a mutable one. Keys are kept in a `Map`, so
+ * `__proto__`, `constructor` or `prototype` are ordinary keys.
+ *
+ * @example
+ * const q = MultiDict.parse("tag=a&tag=b&page=2");
+ * q.get("tag");      // "a"
+ * q.getAll("tag");   // ["a", "b"]
+ * q.toString();      // "tag=a&tag=b&page=2"
+ */
+export class MultiDict implements Iterable<[string, string]> {
+  #map: Map<string, string[]>;
+  #mutable: boolean;
+
+  constructor(init?: Iterable<readonly [string, string]> | Record<string, string | readonly string[]>, mutable = true) {
+    this.#map = new Map();
+    this.#mutable = true;
+    if (init) {
+      if (Symbol.iterator in init) {
+        for (const [k, v] of init as Iterable<readonly [string, string]>) this.append(k, v);
+      } else {
+        for (const k of Object.keys(init)) {
+          const v = (init as Record<string, string | readonly string[]>)[k]!;
+          if (typeof v === "string") this.append(k, v);
+          else for (const item of v) this.append(k, item);
+        }
+      }
+    }
+    this.#mutable = mutable;
+  }
+
+  /**
+   * Parse an `application/x-www-form-urlencoded` string (a query string
+   * without its `?`). `+` is a space; an invalid escape is kept as written.
+   * More than `maxParams` pairs is a `BadRequest` (400), found without
+   * decoding the rest, so a hostile 100,000-pair string costs little.
+   */
+  static parse(text: string, maxParams = DEFAULT_MAX_PARAMS): MultiDict {
+    const dict = new MultiDict();
+    const map = dict.#map;
+    let count = 0;
+    let start = 0;
+    const length = text.length;
+    while (start <= length) {
+      let end = text.indexOf("&", start);
+      if (end === -1) end = length;
+      if (end > start) {
+        if (++count > maxParams) {
+          throw new BadRequest(`Too many parameters: more than ${maxParams}.`);
+        }
+        const eq = text.indexOf("=", start);
+        let key: string;
+        let value: string;
+        if (eq === -1 || eq > end) {
+          key = decode(text.slice(start, end));
+          value = "";
+        } else {
+          key = decode(text.slice(start, eq));
+          value = decode(text.slice(eq + 1, end));
+        }
+        const values = map.get(key);
+        if (values) values.push(value);
+        else map.set(key, [value]);
+      }
+      start = end + 1;
+    }
+    dict.#mutable = false;
+    return dict;
+  }
+
+  /** The first value for `name`, or `fallback` when there is none. */
+  get(name: string): string | undefined;
+  get(name: string, fallback: string): string;
+  get(name: string, fallback?: string): string | undefined {
+    const values = this.#map.get(name);
+    return values ? values[0] : fallback;
+  }
+
+  /** Every value for `name`, in order; `[]` when there is none. */
+  getAll(name: string): string[] {
+    const values = this.#map.get(name);
+    return values ? values.slice() : [];
+  }
+
+  /** Whether `name` has at least one value. */
+  has(name: string): boolean {
+    return this.#map.has(name);
+  }
+
+  /** The distinct names, in first-seen order. */
+  keys(): IterableIterator<string> {
+    return this.#map.keys();
+  }
+
+  /** Every `[name, value]` pair, a repeated name once per value. */
+  *entries(): IterableIterator<[string, string]> {
+    for (const [k, values] of this.#map) for (const v of values) yield [k, v];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+
+  /** The number of distinct names. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** Whether `set`, `append` and `delete` are allowed (false for maps parsed from a request). */
+  get mutable(): boolean {
+    return this.#mutable;
+  }
+
+  /** Replace every value of `name` with `value`. */
+  set(name: string, value: string): this {
+    this.#checkMutable();
+    this.#map.set(name, [value]);
+    return this;
+  }
+
+  /** Add a value to `name`, keeping the ones it had. */
+  append(name: string, value: string): this {
+    this.#checkMutable();
+    const values = this.#map.get(name);
+    if (values) values.push(value);
+    else this.#map.set(name, [value]);
+    return this;
+  }
+
+  /** Remove `name` and all its values. */
+  delete(name: string): boolean {
+    this.#checkMutable();
+    return this.#map.delete(name);
+  }
+
+  /** A mutable copy. */
+  copy(): MultiDict {
+    return new MultiDict(this.entries());
+  }
+
+  /**
+   * A plain object: one string for a name with one value, an array for a
+   * name with several. It has no prototype, so `__proto__` is an own key.
+   */
+  toObject(): Record<string, string | string[]> {
+    const out = Object.create(null) as Record<string, string | string[]>;
+    for (const [k, values] of this.#map) out[k] = values.length === 1 ? values[0]! : values.slice();
+    return out;
+  }
+
+  /** The pairs urlencoded (`a=1&a=2&b=x+y`). */
+  toString(): string {
+    const parts: string[] = [];
+    for (const [k, v] of this.entries()) parts.push(`${encode(k)}=${encode(v)}`);
+    return parts.join("&");
+  }
+
+  #checkMutable(): void {
+    if (!this.#mutable) throw new TypeError("This MultiDict is immutable (it was parsed from the request); use copy().");
+  }
+}
+
+function decode(text: string): string {
+  if (text.indexOf("+") !== -1) text = text.replace(/\+/g, " ");
+  if (text.indexOf("%") === -1) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function encode(text: string): string {
+  return encodeURIComponent(text).replace(/%20/g, "+");
+}

@@ -1,0 +1,251 @@
+/**
+ * A route: a pattern (a RegExp or a path-to-regexp template) bound to a
+ * handler, compiled once when it is made.
+ */
+import { compile, parse, pathToRegexp, type Key, type Token } from "path-to-regexp";
+import { BadRequest } from "./errors.js";
+import type { RouteKwargs } from "./request.js";
+
+/** A handler as routes hold it; the router's adapters decide what shapes are callable. */
+export type Handler = unknown;
+
+/** What a route's pattern may be: a RegExp, or a path-to-regexp template string. */
+export type Pattern = string | RegExp;
+
+/** Options of a route, the webapp2 set plus limits. */
+export interface RouteOptions {
+  /** A name for URL building (`app.uriFor(name)`). */
+  name?: string;
+  /** The methods this route serves; others get 405 with `Allow`. All when absent. */
+  methods?: readonly string[];
+  /** The schemes this route serves (`["https"]`); others do not match. */
+  schemes?: readonly string[];
+  /** Values for parameters absent from the path, passed to the handler and used when building. */
+  defaults?: Record<string, string | number>;
+  /** A route only for URL building: it never matches a request. */
+  buildOnly?: boolean;
+  /** The handler method to call instead of the one named after the HTTP verb. */
+  handlerMethod?: string;
+  /**
+   * Constraints on template parameters: a parameter whose decoded value does
+   * not match its RegExp (whole value) makes the route not match.
+   *
+   * @example
+   * new Route("/users/:id", UserHandler, { params: { id: /\d+/ } });
+   */
+  params?: Record<string, RegExp>;
+  /** The body limit in bytes for requests to this route, in place of the app's. */
+  bodyLimit?: number;
+}
+
+/** A successful match of a route against a path: positional and named parameters, decoded. */
+export interface PathMatch {
+  args: string[];
+  kwargs: RouteKwargs;
+}
+
+/** Options of URL building. */
+export interface BuildOptions {
+  /** An absolute URL (`scheme://host/path`) rather than a path. */
+  full?: boolean;
+  /** The scheme of a full URL; implies `full`. */
+  scheme?: string;
+  /** The host of a full URL, in place of the request's. */
+  host?: string;
+  /** A fragment, added after `#`. */
+  fragment?: string;
+  /** Query parameters, added to those made from params the template does not use. */
+  query?: Record<string, unknown>;
+}
+
+const EMPTY_ARGS: string[] = [];
+
+/**
+ * A route. Routes are tried in the order they were added; the first whose
+ * pattern matches the path (and whose `methods` and `schemes` accept the
+ * request) wins.
+ *
+ * A string pattern is a path-to-regexp template: `/users/:id`,
+ * `/files/*path` (a splat, given as an array of segments), `/a{/:optional}`.
+ * A RegExp is matched against the whole path: unnamed groups become
+ * positional arguments, named groups one params object. Both match the raw
+ * (still encoded) path and decode each parameter once, so `%2F` in a
+ * parameter is never a separator.
+ *
+ * @example
+ * new Route("/users/:id", UserHandler, { name: "user", methods: ["GET", "PUT"] });
+ * new Route(/^\/products\/(\d+)$/, ProductHandler);
+ */
+export class Route {
+  readonly pattern: Pattern;
+  readonly handler: Handler;
+  readonly name: string | undefined;
+  readonly methods: ReadonlySet<string> | undefined;
+  readonly schemes: ReadonlySet<string> | undefined;
+  readonly defaults: Readonly<Record<string, string | number>> | undefined;
+  readonly buildOnly: boolean;
+  readonly handlerMethod: string | undefined;
+  readonly bodyLimit: number | undefined;
+  /** Whether the handler gets one params object (named parameters or defaults) rather than positional args. */
+  readonly named: boolean;
+  /** The route's options as given. */
+  readonly options: Readonly<RouteOptions>;
+  /**
+   * The adapter made for this route's handler, cached by the router on first
+   * use (adapters are made once per route).
+   */
+  adapter: ((request: never, response: never) => unknown) | undefined = undefined;
+
+  readonly #regexp: RegExp;
+  readonly #keys: readonly Key[] | undefined;
+  readonly #constraints: [string, RegExp][] | undefined;
+  readonly #tokens: readonly Token[] | undefined;
+  #compiled: ((params?: Record<string, string | string[]>) => string) | undefined;
+
+  constructor(pattern: Pattern, handler: Handler, options: RouteOptions = {}) {
+    this.pattern = pattern;
+    this.handler = handler;
+    this.options = options;
+    this.name = options.name;
+    this.methods = options.methods ? new Set(options.methods.map((m) => m.toUpperCase())) : undefined;
+    this.schemes = options.schemes ? new Set(options.schemes.map((s) => s.toLowerCase())) : undefined;
+    this.defaults = options.defaults;
+    this.buildOnly = options.buildOnly ?? false;
+    this.handlerMethod = options.handlerMethod;
+    this.bodyLimit = options.bodyLimit;
+    if (typeof pattern === "string") {
+      if (!pattern.startsWith("/")) throw new TypeError(`A route template must start with "/": ${JSON.stringify(pattern)}`);
+      const data = parse(pattern, { encodePath: encodeLiteral });
+      const { regexp, keys } = pathToRegexp(data, { trailing: false, sensitive: true });
+      this.#regexp = regexp;
+      this.#keys = keys;
+      this.#tokens = data.tokens;
+      this.named = keys.length > 0 || options.defaults !== undefined;
+    } else {
+      // Anchor on the whole path, and drop the stateful flags: a shared
+      // `g`/`y` RegExp would carry `lastIndex` from one request to the next.
+      const flags = pattern.flags.replace(/[gy]/g, "");
+      this.#regexp = new RegExp(`^(?:${pattern.source})$`, flags);
+      this.#keys = undefined;
+      this.#tokens = undefined;
+      this.named = /\(\?<[^=!]/.test(pattern.source) || options.defaults !== undefined;
+    }
+    if (options.params) {
+      this.#constraints = Object.entries(options.params).map(([name, re]) => {
+        if (this.#keys && !this.#keys.some((k) => k.name === name)) {
+          throw new TypeError(`Route ${JSON.stringify(String(pattern))} has no parameter "${name}" to constrain.`);
+        }
+        return [name, new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, ""))];
+      });
+    }
+  }
+
+  /** The parameter names of a template route, in order (`[]` for a RegExp route). */
+  get paramNames(): string[] {
+    return this.#keys ? [...new Set(this.#keys.map((k) => k.name))] : [];
+  }
+
+  /**
+   * Match a raw path. Returns the decoded parameters, or `null` when the
+   * pattern does not match (or a constraint fails). A parameter with
+   * invalid percent-encoding is a `BadRequest` (400).
+   */
+  matchPath(rawPath: string): PathMatch | null {
+    const m = this.#regexp.exec(rawPath);
+    if (m === null) return null;
+    let kwargs: RouteKwargs;
+    let args = EMPTY_ARGS;
+    const keys = this.#keys;
+    if (keys !== undefined) {
+      kwargs = this.defaults ? { ...this.defaults } as RouteKwargs : {};
+      for (let i = 1; i < m.length; i++) {
+        const value = m[i];
+        if (value === undefined) continue;
+        const key = keys[i - 1]!;
+        kwargs[key.name] = key.type === "wildcard" ? value.split("/").map(decodeParam) : decodeParam(value);
+      }
+    } else if (m.groups !== undefined) {
+      kwargs = this.defaults ? { ...this.defaults } as RouteKwargs : {};
+      for (const name of Object.keys(m.groups)) {
+        const value = m.groups[name];
+        if (value !== undefined) kwargs[name] = decodeParam(value);
+      }
+    } else {
+      kwargs = this.defaults ? { ...this.defaults } as RouteKwargs : {};
+      if (m.length > 1) {
+        args = [];
+        for (let i = 1; i < m.length; i++) args.push(m[i] === undefined ? "" : decodeParam(m[i]!));
+      }
+    }
+    if (this.#constraints !== undefined) {
+      for (const [name, re] of this.#constraints) {
+        const value = kwargs[name];
+        if (value !== undefined && !re.test(Array.isArray(value) ? value.join("/") : value)) return null;
+      }
+    }
+    return { args, kwargs };
+  }
+
+  /**
+   * Build this route's path from params: those the template uses fill it
+   * (missing required ones are an error naming the route and the param),
+   * the rest become the query string.
+   */
+  buildPath(params: Record<string, unknown> = {}, query?: Record<string, unknown>): string {
+    const label = this.name ?? String(this.pattern);
+    if (this.#tokens === undefined) {
+      throw new TypeError(`Route "${label}" has a RegExp pattern and cannot be built; give it a template string.`);
+    }
+    const values: Record<string, unknown> = { ...this.defaults, ...params };
+    const used: Record<string, string | string[]> = {};
+    const names = new Set(this.paramNames);
+    for (const name of names) {
+      const value = values[name];
+      if (value === undefined || value === null) continue;
+      used[name] = Array.isArray(value) ? value.map(String) : String(value);
+    }
+    for (const name of requiredParams(this.#tokens)) {
+      if (!(name in used)) throw new TypeError(`Missing parameter "${name}" to build route "${label}".`);
+    }
+    this.#compiled ??= compile({ tokens: this.#tokens as Token[] }, { encode: encodeURIComponent });
+    let path = this.#compiled(used);
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      if (names.has(name) || value === undefined || value === null) continue;
+      appendQuery(search, name, value);
+    }
+    if (query) for (const [name, value] of Object.entries(query)) appendQuery(search, name, value);
+    const qs = search.toString();
+    if (qs) path += `?${qs}`;
+    return path;
+  }
+}
+
+function appendQuery(search: URLSearchParams, name: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) for (const v of value) search.append(name, String(v));
+  else search.append(name, String(value));
+}
+
+function requiredParams(tokens: readonly Token[]): string[] {
+  const names: string[] = [];
+  for (const token of tokens) if (token.type === "param" || token.type === "wildcard") names.push(token.name);
+  return names;
+}
+
+/** Decode one parameter; invalid percent-encoding is a 400. */
+export function decodeParam(value: string): string {
+  if (value.indexOf("%") === -1) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new BadRequest("A path parameter has invalid percent-encoding.");
+  }
+}
+
+// Template text is compared with the raw path, so it is stored encoded as a
+// client would send it (`/café` matches `/caf%C3%A9`). Characters that are
+// legal in a path are left alone.
+function encodeLiteral(text: string): string {
+  return text.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]+/g, (s) => encodeURIComponent(s));
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // Vite 8 transforms TypeScript with oxc, which lowers only legacy
+  // decorators; Node 20 cannot run untransformed ones. handlerkit's
+  // registrar accepts both shapes (spec/decorators.spec.ts checks the
+  // standard ones as tsc emits them).
+  oxc: {
+    decorator: { legacy: true },
+  },
+  test: {
+    include: ["spec/**/*.spec.ts"],
+    testTimeout: 20_000,
+  },
+});
