@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { HandlerClass, HandlerFunction } from "./adapters.js";
 import { DEFAULT_BODY_LIMIT } from "./body-reader.js";
 import { toResponse } from "./dispatcher.js";
 import { errorPage } from "./error-page.js";
@@ -62,7 +63,7 @@ export type ErrorHandler = (request: Request, response: Response, error: unknown
  * return it unchanged. Works as a standard decorator (`(cls, context)`, what
  * `tsc` emits), a legacy one (`(cls)`), and a plain call.
  */
-export type Registrar = <T extends Function>(target: T, context?: unknown) => T;
+export type Registrar = <T extends HandlerClass | HandlerFunction>(target: T, context?: unknown) => T;
 
 /** Options of `app.close()`. */
 export interface CloseOptions {
@@ -136,7 +137,7 @@ export class Application<Config = Record<string, unknown>> {
    */
   route(pattern: Pattern, options?: RouteOptions): Registrar {
     const router = this.router;
-    return function register<T extends Function>(target: T, _context?: unknown): T {
+    return function register<T extends HandlerClass | HandlerFunction>(target: T, _context?: unknown): T {
       router.add(new Route(pattern, target, options));
       return target;
     };

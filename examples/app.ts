@@ -1,0 +1,48 @@
+/**
+ * The example application that `npm start` serves: a few handlers showing
+ * classes, functions, parameters, JSON and an error.
+ */
+import { Application, RequestHandler, Route } from "../lib/index.js";
+
+const products = new Map([
+  ["1", { id: "1", name: "Teapot", price: 18 }],
+  ["2", { id: "2", name: "Kettle", price: 32 }],
+]);
+
+/** Unnamed RegExp groups arrive as positional strings. */
+class ProductHandler extends RequestHandler {
+  get(productId: string) {
+    const product = products.get(productId);
+    if (!product) this.abort(404, { message: `No product ${productId}.` });
+    return product; // an object is sent as JSON
+  }
+}
+
+/** Named template parameters arrive as one object. */
+class GreetingHandler extends RequestHandler {
+  get(params: { name: string }) {
+    this.response.contentType = "text/plain";
+    this.response.write(`Hello, ${params.name}!\n`);
+    this.response.write(`(this page is ${this.uriFor("greeting", { name: params.name })})\n`);
+  }
+}
+
+export const app = new Application([
+  [/^\/products\/(\d+)$/, ProductHandler],
+  new Route("/hello/:name", GreetingHandler, { name: "greeting" }),
+]);
+
+app.route("/")(() => [
+  "<h1>handlerkit example</h1>",
+  '<ul><li><a href="/hello/world">/hello/world</a></li>',
+  '<li><a href="/products/1">/products/1</a> (JSON)</li>',
+  '<li><a href="/products">/products</a> (a function returning JSON)</li>',
+  '<li><a href="/products/99">/products/99</a> (a 404)</li>',
+  '<li><a href="/boom">/boom</a> (an uncaught error: a 500)</li></ul>',
+].join("\n"));
+
+app.route("/products", { methods: ["GET"] })(() => [...products.values()]);
+
+app.route("/boom")(() => {
+  throw new Error("This handler fails on purpose.");
+});
