@@ -90,7 +90,7 @@ export class Request {
   /** Make a request from a `node:http` request, without reading anything yet. */
   static fromNode(req: IncomingMessage): Request {
     const secure = (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
-    return new Request(req.method ?? "GET", req.url ?? "/", HeaderMap.fromNode(req.headers), req, secure ? "https" : "http");
+    return new this(req.method ?? "GET", req.url ?? "/", HeaderMap.fromNode(req.headers), req, secure ? "https" : "http");
   }
 
   /**
@@ -131,7 +131,7 @@ export class Request {
       body = typeof init.body === "string" ? Buffer.from(init.body) : Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
     }
     if (body && !headers.has("content-length")) headers.set("content-length", body.length);
-    const request = new Request((init.method ?? "GET").toUpperCase(), path, headers, undefined, scheme, headers.get("host"));
+    const request = new this((init.method ?? "GET").toUpperCase(), path, headers, undefined, scheme, headers.get("host"));
     request.#bodySource = body;
     return request;
   }
@@ -220,7 +220,7 @@ export class Request {
     }
     const text = await this.text(options);
     try {
-      return JSON.parse(text) as T;
+      return (this.app?.json.parse ?? JSON.parse)(text) as T;
     } catch (error) {
       throw new BadRequest(`The request body is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
