@@ -108,7 +108,8 @@ describe("Application", () => {
       expect(body).not.toContain("secret detail");
       expect(body).not.toContain("at ");
       expect(logged).toHaveLength(1);
-      expect(logged[0]![0]).toBe("GET /boom: uncaught error");
+      // The line names the method, path and request id (a UUID when none was sent).
+      expect(logged[0]![0]).toMatch(/^GET \/boom \[[0-9a-f-]{36}\]: uncaught error$/);
       expect((logged[0]![1] as Error).message).toBe("secret detail");
     });
 
@@ -160,7 +161,7 @@ describe("Application", () => {
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ error: 404, message: "Not Found" });
       expect(logged).toHaveLength(1);
-      expect(logged[0]![0]).toBe("GET /missing: error view for 404 failed");
+      expect(logged[0]![0]).toMatch(/^GET \/missing \[[0-9a-f-]{36}\]: error view for 404 failed$/);
     });
 
     it("answers 400 for a path with invalid percent-encoding", async () => {
