@@ -2,13 +2,15 @@
  * The application: routes, options, error views, and the one pipeline every
  * request goes through, from a socket or from `getResponse()`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HandlerClass, HandlerFunction } from "./adapters.js";
+import { logAccess, type AccessLogOption } from "./access-log.js";
+import { isThenable, type HandlerClass, type HandlerFunction } from "./adapters.js";
 import { DEFAULT_BODY_LIMIT } from "./body-reader.js";
 import { toResponse } from "./dispatcher.js";
 import { errorPage } from "./error-page.js";
 import { HttpError, NotImplemented } from "./errors.js";
+import type { JsonOptions } from "./json-encoder.js";
 import { DEFAULT_MAX_PARAMS } from "./multi-dict.js";
 import { Request, type RequestInit } from "./request.js";
 import { STANDARD_METHODS } from "./request-handler.js";
@@ -16,21 +18,15 @@ import { Response } from "./response.js";
 import { abandonResponse, writeResponse } from "./response-writer.js";
 import { Route, type Pattern, type RouteOptions } from "./route.js";
 import { Router, type RouteLike } from "./router.js";
+import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server.js";
+
+export type { ServerSettings } from "./server.js";
 
 /** Where the application writes errors (and, with other issues, access lines). `console` fits; so do pino and friends. */
 export interface Logger {
   error(message: string, ...meta: unknown[]): void;
   warn?(message: string, ...meta: unknown[]): void;
   info?(message: string, ...meta: unknown[]): void;
-}
-
-/** The `node:http` server settings the application passes on, under their Node names. */
-export interface ServerSettings {
-  headersTimeout?: number;
-  requestTimeout?: number;
-  keepAliveTimeout?: number;
-  maxHeaderSize?: number;
-  maxRequestsPerSocket?: number;
 }
 
 /** Options of `new Application(routes, options)`. */
@@ -49,6 +45,10 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   maxParams?: number;
   /** Where errors are logged; `console` by default. */
   logger?: Logger;
+  /** One line per request through `logger.info`: `true`/`"text"`, `"json"`, or a function given the record. Off by default. */
+  accessLog?: AccessLogOption;
+  /** How JSON is written (JSON views, JSON error bodies) and read (`request.json()`): `{ stringify, parse, indent, contentType }`. */
+  json?: JsonOptions;
 }
 
 /**
@@ -70,6 +70,9 @@ export interface CloseOptions {
   /** Milliseconds to let in-flight requests finish before their connections are cut (10 s). */
   timeout?: number;
 }
+
+/** A startup or shutdown hook (`app.onStartup`, `app.onShutdown`). */
+export type LifecycleHook = (app: Application<any>) => unknown;
 
 /**
  * A handlerkit application: an ordered router of handlers, the options, the
@@ -103,11 +106,17 @@ export class Application<Config = Record<string, unknown>> {
   readonly bodyLimit: number;
   readonly maxParams: number;
   logger: Logger;
+  /** The app's JSON options (see `ApplicationOptions.json`); JSON views may override them. */
+  readonly json: Readonly<JsonOptions>;
   readonly serverSettings: Readonly<ServerSettings>;
 
   #requestClass: typeof Request;
-  #server: Server | undefined;
+  #server: GracefulServer | undefined;
   #closing = false;
+  #accessLog: Exclude<AccessLogOption, false> | undefined;
+  #startupHooks: LifecycleHook[] = [];
+  #shutdownHooks: LifecycleHook[] = [];
+  #stopping: Promise<void> | undefined;
 
   constructor(routes: Iterable<RouteLike> = [], options: ApplicationOptions<Config> = {}) {
     if ("insecureHTTPParser" in options) {
@@ -123,8 +132,10 @@ export class Application<Config = Record<string, unknown>> {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
     this.logger = options.logger ?? console;
-    const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket } = options;
-    this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket };
+    this.json = options.json ?? {};
+    this.#accessLog = options.accessLog === false ? undefined : options.accessLog;
+    const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval } = options;
+    this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval };
   }
 
   /**
@@ -167,28 +178,30 @@ export class Application<Config = Record<string, unknown>> {
     let result: Response;
     try {
       if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
-      result = toResponse(await this.router.dispatch(request, response), response);
+      const out = this.router.dispatch(request, response);
+      // perf: hello. Await only a promise: a synchronous handler's value needs no extra microtask.
+      result = toResponse(isThenable(out) ? await out : out, response);
     } catch (error) {
       result = await this.handleError(request, error);
     }
-    result.prepare(request.method === "HEAD");
+    result.prepare(request.method === "HEAD", request);
     return result;
   }
 
   /**
    * Answer an error: log it if it was not raised on purpose (any non-
    * `HttpError`, and 5xx), then `errorHandlers[status]`, then the built-in
-   * error page. An error view that throws is logged and the built-in page
-   * answers instead.
+   * error page. An error view that throws (or returns what cannot be sent)
+   * is logged and the built-in page answers instead.
    */
   async handleError(request: Request, error: unknown): Promise<Response> {
     const status = error instanceof HttpError ? error.status : 500;
     if (status >= 500) this.logError(request, error);
     const view = this.errorHandlers[status];
     if (view !== undefined) {
-      const response = new Response(undefined, status);
-      if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) response.headers.set(name, value);
       try {
+        const response = new Response(undefined, status);
+        if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) response.headers.set(name, value);
         return toResponse(await view(request, response, error), response);
       } catch (viewError) {
         this.logError(request, viewError, `error view for ${status} failed`);
@@ -197,10 +210,16 @@ export class Application<Config = Record<string, unknown>> {
     return errorPage(request, error, this.debug);
   }
 
-  /** Log an error once with the request's method and path. */
+  /**
+   * Log an error once with the request's method, path and, when it has one,
+   * its id: `GET /users/7 [req-42]: uncaught error`, with the error as the
+   * second argument (`console.error`'s shape; docs/errors.md shows pino's).
+   */
   logError(request: Request, error: unknown, what = "uncaught error"): void {
     try {
-      this.logger.error(`${request.method} ${request.rawPath}: ${what}`, error);
+      const id = (request as { id?: unknown }).id;
+      const tag = id === undefined || id === null || id === "" ? "" : ` [${String(id)}]`;
+      this.logger.error(`${request.method} ${request.rawPath}${tag}: ${what}`, error);
     } catch {
       // A broken logger must not take the request down with it.
     }
@@ -218,7 +237,8 @@ export class Application<Config = Record<string, unknown>> {
    */
   getResponse(target: string | Request, init?: RequestInit): Promise<Response> {
     const request = target instanceof Request ? target : this.#requestClass.blank(target, init);
-    return this.process(request);
+    // onEnd() callbacks (uploaded temporary files) run once the response is built.
+    return this.process(request).finally(() => request.close());
   }
 
   /** The `node:http` request listener: `http.createServer(app.handle)` works. */
@@ -229,8 +249,13 @@ export class Application<Config = Record<string, unknown>> {
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let response: Response;
     try {
-      response = await this.process(this.#requestClass.fromNode(req));
-      if (this.#closing) response.headers.set("connection", "close");
+      const request = this.#requestClass.fromNode(req, res);
+      // perf: the access log costs two field tests when it is off.
+      const start = this.#accessLog === undefined ? 0 : performance.now();
+      response = await this.process(request);
+      // HTTP/2 has no Connection header: its sessions get a GOAWAY instead.
+      if (this.#closing && req.httpVersionMajor === 1) response.headers.set("connection", "close");
+      if (this.#accessLog !== undefined) logAccess(this.#accessLog, this, { request, response, res, start });
       writeResponse(response, res);
     } catch (error) {
       // Only a fault in the framework itself gets here; never crash on it.
@@ -239,58 +264,116 @@ export class Application<Config = Record<string, unknown>> {
     }
   }
 
-  /** Create (but do not start) a `node:http` server for this application, with its server settings. */
+  /** Create (but do not start) a `node:http` server for this application, with its hardened server settings. */
   createServer(): Server {
-    const { maxHeaderSize, headersTimeout, requestTimeout, keepAliveTimeout, maxRequestsPerSocket } = this.serverSettings;
-    const options: ServerOptions = {};
-    if (maxHeaderSize !== undefined) options.maxHeaderSize = maxHeaderSize;
-    const server = createServer(options, this.handle);
-    if (headersTimeout !== undefined) server.headersTimeout = headersTimeout;
-    if (requestTimeout !== undefined) server.requestTimeout = requestTimeout;
-    if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
-    if (maxRequestsPerSocket !== undefined) server.maxRequestsPerSocket = maxRequestsPerSocket;
-    return server;
+    return createNodeServer(this.handle, this.serverSettings) as Server;
   }
 
   /**
-   * Start serving on `port` (0 picks a free one) and `host`; resolves to the
-   * `http.Server` once it listens.
+   * Register a hook run by `listen()` before the server starts, in
+   * registration order: open pools and clients here (into `app.registry`).
+   * A hook that throws makes `listen()` reject.
+   *
+   * @example
+   * app.onStartup(async (app) => app.registry.set("db", await createPool()));
    */
-  listen(port = 8080, host?: string): Promise<Server> {
-    if (this.#server) return Promise.reject(new Error("This application is already listening; close() it first."));
-    const server = this.createServer();
+  onStartup(hook: LifecycleHook): void {
+    this.#startupHooks.push(hook);
+  }
+
+  /**
+   * Register a hook run by `close()` once the last request is done, in
+   * reverse registration order: close what the startup hooks opened. Also
+   * run when `listen()` fails, so a hook must cope with a half-done startup.
+   * An error is logged and the other hooks still run.
+   *
+   * @example
+   * app.onShutdown(async (app) => (app.registry.get("db") as Pool).end());
+   */
+  onShutdown(hook: LifecycleHook): void {
+    this.#shutdownHooks.push(hook);
+  }
+
+  /**
+   * Start serving; resolves to the server once it listens. Called as
+   * `listen(port?, host?)` (port 8080 by default, 0 picks a free one) or
+   * with options: `{ port, host, signal, tls, http2, backlog }`. With `tls`
+   * it serves HTTPS, with `http2` too HTTP/2 with HTTP/1.1 fallback; a
+   * `signal` closes the app gracefully when it aborts. Startup hooks run
+   * first.
+   *
+   * @example
+   * await app.listen(8080);
+   * await app.listen({ port: 8443, tls: { key, cert }, http2: true, signal: controller.signal });
+   */
+  listen(port?: number, host?: string): Promise<Server>;
+  listen(options: ListenOptions): Promise<NodeServer>;
+  async listen(portOrOptions: number | ListenOptions = {}, host?: string): Promise<NodeServer> {
+    const options: ListenOptions = typeof portOrOptions === "object" ? portOrOptions : { port: portOrOptions, host };
+    if (this.#server) throw new Error("This application is already listening; close() it first.");
+    options.signal?.throwIfAborted();
+    const server = new GracefulServer(this.handle, this.serverSettings, options, (error) => this.logger.error("server error", error));
     this.#server = server;
-    this.#closing = false;
-    return new Promise((resolve, reject) => {
-      server.once("error", (error) => {
+    try {
+      await this.#stopping; // a previous close() may still be draining
+      this.#closing = false;
+      for (const hook of this.#startupHooks) await hook(this);
+      if (this.#server === server) await server.listen(options);
+      // close() during startup has already stopped the server and run the shutdown hooks.
+      if (this.#server !== server) throw new Error("The application was closed while it was starting.");
+    } catch (error) {
+      if (this.#server === server) {
         this.#server = undefined;
-        reject(error);
-      });
-      server.listen(port, host, () => resolve(server));
-    });
+        await this.#shutdown();
+      }
+      throw error;
+    }
+    options.signal?.addEventListener("abort", () => void this.close(), { once: true });
+    return server.node;
+  }
+
+  /**
+   * Run as a production process: listen on `PORT` and `HOST` from the
+   * environment (unless given), print the address, and on SIGINT or SIGTERM
+   * close gracefully and exit. With `workers: N` a primary process forks N
+   * workers (`node:cluster`) that each run this same script, and restarts
+   * any that dies.
+   *
+   * @example
+   * await app.run();                 // PORT=3000 node server.js
+   * await app.run({ workers: os.availableParallelism() });
+   */
+  run(options: RunOptions = {}): Promise<NodeServer | undefined> {
+    return runApplication(this, options);
   }
 
   /** The address the server listens on, once `listen()` resolved. */
   get address(): AddressInfo | undefined {
-    const address = this.#server?.address();
-    return address && typeof address === "object" ? address : undefined;
+    return this.#server?.address;
   }
 
   /**
    * Stop serving: refuse new connections, close idle keep-alive ones at once,
-   * let in-flight requests finish (answered with `Connection: close`), and
-   * cut what is left after `timeout`. Resolves when the server is closed.
+   * let in-flight requests finish (answered with `Connection: close`), cut
+   * what is left after `timeout`, then run the shutdown hooks. Resolves when
+   * all is done.
    */
-  async close(options: CloseOptions = {}): Promise<void> {
+  close(options: CloseOptions = {}): Promise<void> {
     const server = this.#server;
-    if (!server) return;
+    if (!server) return this.#stopping ?? Promise.resolve();
     this.#server = undefined;
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), options.timeout ?? 10_000);
-    timer.unref();
-    await closed;
-    clearTimeout(timer);
+    this.#stopping = server.close(options.timeout ?? 10_000).then(() => this.#shutdown());
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    for (const hook of this.#shutdownHooks.toReversed()) {
+      try {
+        await hook(this);
+      } catch (error) {
+        this.logger.error("a shutdown hook failed", error);
+      }
+    }
   }
 }

@@ -14,8 +14,14 @@ export interface HttpErrorOptions {
   headers?: Record<string, string>;
   /** Extra data for JSON error bodies, such as field errors. */
   detail?: unknown;
-  /** The error that caused this one. */
+  /** The error that caused this one (shown on the debug page, never to clients outside debug). */
   cause?: unknown;
+  /**
+   * Show the message (and `detail`) to the client outside debug mode. The
+   * default is true below 500 and false from 500 up, so a 5xx message stays
+   * private unless it was written for the client (`"Back at 3 pm"` on a 503).
+   */
+  expose?: boolean;
 }
 
 /** Options of {@link abort} and `handler.abort()`: an `HttpErrorOptions` plus the message. */
@@ -37,18 +43,21 @@ export class HttpError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly detail: unknown;
+  /** Whether the message and `detail` are for the client (4xx by default; see `HttpErrorOptions.expose`). */
+  readonly expose: boolean;
 
   constructor(status: number, options: AbortOptions = {}) {
+    // A bad status is a programming error: fail here, where it was made,
+    // rather than when the error page tries to send it.
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new RangeError(`An HttpError needs a status from 100 to 999, not ${String(status)}.`);
+    }
     super(options.message ?? reasonPhrase(status), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.status = status;
     this.headers = options.headers ?? {};
     this.detail = options.detail;
-  }
-
-  /** True for 4xx errors: their message is for the client and is shown in every mode. */
-  get expose(): boolean {
-    return this.status < 500;
+    this.expose = options.expose ?? status < 500;
   }
 }
 

@@ -8,9 +8,11 @@ import { BadRequest } from "./errors.js";
 export const DEFAULT_MAX_PARAMS = 1000;
 
 /**
- * A map from names to one or more string values. `get` gives the first value
- * (never an array), `getAll` every value. Maps parsed from a request are
- * immutable; `copy()` gives a mutable one. Keys are kept in a `Map`, so
+ * A map from names to one or more values: strings for query strings and
+ * urlencoded forms, `string | UploadedFile` for multipart forms (as the web's
+ * `FormData`). `get` gives the first value (never an array), `getAll` every
+ * value. Maps parsed from a request are immutable; `copy()` gives a mutable
+ * one. Keys are kept in a `Map`, so
  * `__proto__`, `constructor` or `prototype` are ordinary keys.
  *
  * @example
@@ -19,21 +21,21 @@ export const DEFAULT_MAX_PARAMS = 1000;
  * q.getAll("tag");   // ["a", "b"]
  * q.toString();      // "tag=a&tag=b&page=2"
  */
-export class MultiDict implements Iterable<[string, string]> {
-  #map: Map<string, string[]>;
+export class MultiDict<V = string> implements Iterable<[string, V]> {
+  #map: Map<string, V[]>;
   #mutable: boolean;
 
-  constructor(init?: Iterable<readonly [string, string]> | Record<string, string | readonly string[]>, mutable = true) {
+  constructor(init?: Iterable<readonly [string, V]> | Record<string, V | readonly V[]>, mutable = true) {
     this.#map = new Map();
     this.#mutable = true;
     if (init) {
       if (Symbol.iterator in init) {
-        for (const [k, v] of init as Iterable<readonly [string, string]>) this.append(k, v);
+        for (const [k, v] of init as Iterable<readonly [string, V]>) this.append(k, v);
       } else {
         for (const k of Object.keys(init)) {
-          const v = (init as Record<string, string | readonly string[]>)[k]!;
-          if (typeof v === "string") this.append(k, v);
-          else for (const item of v) this.append(k, item);
+          const v = (init as Record<string, V | readonly V[]>)[k]!;
+          if (Array.isArray(v)) for (const item of v as readonly V[]) this.append(k, item);
+          else this.append(k, v as V);
         }
       }
     }
@@ -46,11 +48,15 @@ export class MultiDict implements Iterable<[string, string]> {
    * More than `maxParams` pairs is a `BadRequest` (400), found without
    * decoding the rest, so a hostile 100,000-pair string costs little.
    */
-  static parse(text: string, maxParams = DEFAULT_MAX_PARAMS): MultiDict {
-    const dict = new MultiDict();
+  static parse(text: string, maxParams = DEFAULT_MAX_PARAMS): MultiDict<string> {
+    const dict = new MultiDict<string>();
     const map = dict.#map;
     let count = 0;
     let start = 0;
+    // perf: the next "=" is searched again only once passed, so pairs
+    // without one ("a&a&a...") cannot make each search scan to the end
+    // (quadratic on hostile input; spec/multi-dict.spec.ts).
+    let eq = -2;
     const length = text.length;
     while (start <= length) {
       let end = text.indexOf("&", start);
@@ -59,7 +65,7 @@ export class MultiDict implements Iterable<[string, string]> {
         if (++count > maxParams) {
           throw new BadRequest(`Too many parameters: more than ${maxParams}.`);
         }
-        const eq = text.indexOf("=", start);
+        if (eq !== -1 && eq < start) eq = text.indexOf("=", start);
         let key: string;
         let value: string;
         if (eq === -1 || eq > end) {
@@ -80,15 +86,15 @@ export class MultiDict implements Iterable<[string, string]> {
   }
 
   /** The first value for `name`, or `fallback` when there is none. */
-  get(name: string): string | undefined;
-  get(name: string, fallback: string): string;
-  get(name: string, fallback?: string): string | undefined {
+  get(name: string): V | undefined;
+  get<F>(name: string, fallback: F): V | F;
+  get(name: string, fallback?: unknown): unknown {
     const values = this.#map.get(name);
     return values ? values[0] : fallback;
   }
 
   /** Every value for `name`, in order; `[]` when there is none. */
-  getAll(name: string): string[] {
+  getAll(name: string): V[] {
     const values = this.#map.get(name);
     return values ? values.slice() : [];
   }
@@ -104,11 +110,16 @@ export class MultiDict implements Iterable<[string, string]> {
   }
 
   /** Every `[name, value]` pair, a repeated name once per value. */
-  *entries(): IterableIterator<[string, string]> {
+  *entries(): IterableIterator<[string, V]> {
     for (const [k, values] of this.#map) for (const v of values) yield [k, v];
   }
 
-  [Symbol.iterator](): IterableIterator<[string, string]> {
+  /** Every value, a repeated name's values in order. */
+  *values(): IterableIterator<V> {
+    for (const values of this.#map.values()) yield* values;
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
     return this.entries();
   }
 
@@ -123,14 +134,14 @@ export class MultiDict implements Iterable<[string, string]> {
   }
 
   /** Replace every value of `name` with `value`. */
-  set(name: string, value: string): this {
+  set(name: string, value: V): this {
     this.#checkMutable();
     this.#map.set(name, [value]);
     return this;
   }
 
   /** Add a value to `name`, keeping the ones it had. */
-  append(name: string, value: string): this {
+  append(name: string, value: V): this {
     this.#checkMutable();
     const values = this.#map.get(name);
     if (values) values.push(value);
@@ -145,16 +156,16 @@ export class MultiDict implements Iterable<[string, string]> {
   }
 
   /** A mutable copy. */
-  copy(): MultiDict {
-    return new MultiDict(this.entries());
+  copy(): MultiDict<V> {
+    return new MultiDict<V>(this.entries());
   }
 
   /**
    * A plain object: one string for a name with one value, an array for a
    * name with several. It has no prototype, so `__proto__` is an own key.
    */
-  toObject(): Record<string, string | string[]> {
-    const out = Object.create(null) as Record<string, string | string[]>;
+  toObject(): Record<string, V | V[]> {
+    const out = Object.create(null) as Record<string, V | V[]>;
     for (const [k, values] of this.#map) out[k] = values.length === 1 ? values[0]! : values.slice();
     return out;
   }
@@ -162,7 +173,7 @@ export class MultiDict implements Iterable<[string, string]> {
   /** The pairs urlencoded (`a=1&a=2&b=x+y`). */
   toString(): string {
     const parts: string[] = [];
-    for (const [k, v] of this.entries()) parts.push(`${encode(k)}=${encode(v)}`);
+    for (const [k, v] of this.entries()) parts.push(`${encode(k)}=${encode(String(v))}`);
     return parts.join("&");
   }
 

@@ -3,13 +3,18 @@
  * lazily read body. Made from a `node:http` request by the application, or
  * with no socket at all by `Request.blank()`.
  */
-import type { IncomingMessage } from "node:http";
+import { rm } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { Application } from "./application.js";
-import { DEFAULT_BODY_LIMIT, readBody } from "./body-reader.js";
+import { decodeText, DEFAULT_BODY_LIMIT, readBody } from "./body-reader.js";
+import { acceptedRanges, acceptsCharset, acceptsEncoding, acceptsLanguage, acceptsType } from "./content-negotiation.js";
+import { parseCookies } from "./cookies.js";
 import { BadRequest, UnsupportedMediaType } from "./errors.js";
 import { HeaderMap, type HeadersInit } from "./header-map.js";
-import { MultiDict } from "./multi-dict.js";
+import { DEFAULT_MAX_PARAMS, MultiDict } from "./multi-dict.js";
+import { multipartOptions, parseMultipart, UploadedFile, type FormValue, type MultipartOptions } from "./multipart.js";
+import { requestId } from "./request-id.js";
 import type { Route } from "./route.js";
 
 /** What `Request.blank()` and `app.getResponse()` accept to describe a request. */
@@ -25,6 +30,8 @@ export interface RequestInit {
   form?: Record<string, string | readonly string[]> | MultiDict;
   /** Query parameters, merged after any query string in the path. */
   query?: Record<string, string | readonly string[]> | MultiDict | string;
+  /** The client address `request.ip` reports (none by default). */
+  remoteAddress?: string;
 }
 
 /** The values of a route's named parameters: strings, or arrays of them for `*splat`s. */
@@ -32,9 +39,20 @@ export type RouteKwargs = Record<string, string | string[] | undefined>;
 
 /** Read options for the body methods. */
 export interface BodyOptions {
-  /** A byte limit for this read, in place of the route's or the app's `bodyLimit`. */
+  /** A byte limit for this read, in place of the handler's, the route's or the app's `bodyLimit`. */
   limit?: number;
 }
+
+/** Options of `request.form()`: the body limit, and the multipart limits and storage (see `MultipartOptions`). */
+export interface FormOptions extends BodyOptions, Partial<Omit<MultipartOptions, "limit">> {}
+
+/** Options of `request.json()`. */
+export interface JsonReadOptions extends BodyOptions {
+  /** Parse the body whatever its `Content-Type` (no 415). */
+  lenient?: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * An HTTP request. Everything derived from the raw request (decoded path,
@@ -73,7 +91,17 @@ export class Request {
   #cookies: Record<string, string> | undefined;
   #bodySource: Buffer | IncomingMessage | undefined;
   #body: Promise<Buffer> | undefined;
-  #form: MultiDict | undefined;
+  // Set when form() streamed a multipart body straight from the socket.
+  #bodyStreamed = false;
+  #form: MultiDict<FormValue> | undefined;
+  #formPending: Promise<MultiDict<FormValue>> | undefined;
+  #remoteAddress: string | undefined;
+  #rawResponse: ServerResponse | undefined;
+  // perf: undefined until a feature (multipart temp files) registers a
+  // callback, so plain requests pay for one field (benchmarks/parse.ts).
+  #onEnd: (() => unknown)[] | undefined;
+  #ended = false;
+  #id: string | undefined;
 
   constructor(method: string, url: string, headers: HeaderMap, raw?: IncomingMessage, scheme = "http", host?: string) {
     this.method = method;
@@ -87,10 +115,18 @@ export class Request {
     this.#bodySource = raw;
   }
 
-  /** Make a request from a `node:http` request, without reading anything yet. */
-  static fromNode(req: IncomingMessage): Request {
+  /**
+   * Make a request from a `node:http` request, without reading anything
+   * yet. `res`, when given, tells the request when it has ended (for
+   * `onEnd()` callbacks such as removing uploaded temporary files).
+   */
+  static fromNode(req: IncomingMessage, res?: ServerResponse): Request {
     const secure = (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
-    return new this(req.method ?? "GET", req.url ?? "/", HeaderMap.fromNode(req.headers), req, secure ? "https" : "http");
+    // HTTP/2 sends the host as the `:authority` pseudo-header, not `Host`.
+    const authority = req.headers[":authority"] as string | undefined;
+    const request = new this(req.method ?? "GET", req.url ?? "/", HeaderMap.fromNode(req.headers), req, secure ? "https" : "http", authority);
+    request.#rawResponse = res;
+    return request;
   }
 
   /**
@@ -133,6 +169,7 @@ export class Request {
     if (body && !headers.has("content-length")) headers.set("content-length", body.length);
     const request = new this((init.method ?? "GET").toUpperCase(), path, headers, undefined, scheme, headers.get("host"));
     request.#bodySource = body;
+    request.#remoteAddress = init.remoteAddress;
     return request;
   }
 
@@ -166,6 +203,46 @@ export class Request {
     return this.headers.get("host") ?? this.#host ?? "localhost";
   }
 
+  /**
+   * The request id: `X-Request-Id` from a trusted proxy (`trustProxy`), or a
+   * random UUID, made on first use so a request that never asks pays
+   * nothing. The access log and error log show it.
+   */
+  get id(): string {
+    this.#id ??= requestId(this);
+    return this.#id;
+  }
+
+  /**
+   * The client's address: the socket's peer, or behind a trusted proxy the
+   * last `X-Forwarded-For` entry (the one the proxy added, which the client
+   * cannot forge). Without a socket, `Request.blank`'s `remoteAddress`, or
+   * `undefined`.
+   */
+  get ip(): string | undefined {
+    if (this.app?.trustProxy) {
+      const forwarded = this.headers.get("x-forwarded-for");
+      if (forwarded) return forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
+    }
+    return this.raw?.socket?.remoteAddress ?? this.#remoteAddress;
+  }
+
+  /** The host name without the port, lower case (`example.com`, `[::1]`). */
+  get hostname(): string {
+    return splitHost(this.host)[0];
+  }
+
+  /** The port the client asked for: from the host, else the scheme's default (80 or 443). */
+  get port(): number {
+    const port = splitHost(this.host)[1];
+    return port !== undefined ? port : this.scheme === "https" ? 443 : 80;
+  }
+
+  /** Whether the request came over HTTPS (directly, or per `X-Forwarded-Proto` behind a trusted proxy). */
+  get isSecure(): boolean {
+    return this.scheme === "https";
+  }
+
   /** The full URL: scheme, host, raw path and query string. */
   get url(): string {
     return `${this.scheme}://${this.host}${this.fullPath()}`;
@@ -176,49 +253,68 @@ export class Request {
     return this.queryString ? `${this.rawPath}?${this.queryString}` : this.rawPath;
   }
 
-  /** The cookies sent, parsed on first use; malformed pairs are skipped. */
+  /**
+   * The cookies sent, parsed on first use into a null-prototype record;
+   * malformed pairs are skipped, never an error.
+   */
   get cookies(): Record<string, string> {
     this.#cookies ??= parseCookies(this.headers.get("cookie"));
     return this.#cookies;
   }
 
-  /** The body limit in force: the route's `bodyLimit`, else the app's, else 1 MB. */
+  /**
+   * The body limit in force: the route's `bodyLimit`, else a static
+   * `bodyLimit` on the handler class, else the app's, else 1 MB.
+   */
   get bodyLimit(): number {
-    return this.route?.bodyLimit ?? this.app?.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    const route = this.route;
+    if (route?.bodyLimit !== undefined) return route.bodyLimit;
+    const handlerLimit = (route?.handler as { bodyLimit?: unknown } | undefined)?.bodyLimit;
+    if (typeof handlerLimit === "number") return handlerLimit;
+    return this.app?.bodyLimit ?? DEFAULT_BODY_LIMIT;
   }
 
-  /** The body as bytes, read once under the body limit (413 past it). */
+  /**
+   * The body as bytes, read once under the body limit: a declared
+   * `Content-Length` over it is refused before reading, a chunked body at the
+   * first chunk past it (413; the rest is drained, never buffered).
+   */
   body(options: BodyOptions = {}): Promise<Buffer> {
     if (this.#body) return this.#body;
+    if (this.#bodyStreamed) return Promise.reject(new TypeError("The body was already read by form() as a multipart stream; use the form."));
     const source = this.#bodySource;
     this.#bodySource = undefined;
-    if (source === undefined) this.#body = Promise.resolve(Buffer.alloc(0));
+    if (source === undefined) this.#body = Promise.resolve(EMPTY);
     else if (Buffer.isBuffer(source)) {
       const limit = options.limit ?? this.bodyLimit;
       this.#body = source.length > limit ? readBody(Readable.from([]), limit, source.length) : Promise.resolve(source);
     } else {
-      const length = this.headers.get("content-length");
-      this.#body = readBody(source, options.limit ?? this.bodyLimit, length === undefined ? undefined : Number(length));
+      this.#body = readBody(source, options.limit ?? this.bodyLimit, this.contentLength);
     }
     return this.#body;
   }
 
-  /** The body as text, decoded as UTF-8. */
+  /**
+   * The body as text, decoded with the `charset` of `Content-Type` (UTF-8
+   * when absent). An unknown charset is `UnsupportedMediaType` (415).
+   */
   async text(options?: BodyOptions): Promise<string> {
-    return (await this.body(options)).toString("utf8");
+    return decodeText(await this.body(options), this.charset);
   }
 
   /**
    * The body parsed as JSON. A body that is not JSON is a `BadRequest` (400)
-   * saying why; a `Content-Type` that is not JSON is `UnsupportedMediaType`
-   * (415) unless `lenient` is set.
+   * saying why; a `Content-Type` that is not JSON (`application/json` or
+   * `*+json`) is `UnsupportedMediaType` (415) unless `lenient` is set.
+   * `__proto__` in the body is an ordinary own key, as `JSON.parse` makes it.
    */
-  async json<T = unknown>(options: BodyOptions & { lenient?: boolean } = {}): Promise<T> {
+  async json<T = unknown>(options: JsonReadOptions = {}): Promise<T> {
     const type = this.contentType;
     if (!options.lenient && type !== "application/json" && !type.endsWith("+json")) {
       throw new UnsupportedMediaType(`Expected a JSON body (Content-Type: application/json), got ${type ? `"${type}"` : "none"}.`);
     }
-    const text = await this.text(options);
+    let text = await this.text(options);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       return (this.app?.json.parse ?? JSON.parse)(text) as T;
     } catch (error) {
@@ -227,17 +323,49 @@ export class Request {
   }
 
   /**
-   * The body parsed as an urlencoded form, into a multi-value map. A request
-   * with no form body gives an empty map.
+   * The form body, read once into an immutable multi-value map:
+   * `application/x-www-form-urlencoded` (values are strings) or
+   * `multipart/form-data` (text fields are strings, file parts
+   * `UploadedFile`s, as in the web's `FormData`). Multipart bodies stream
+   * from the socket through busboy under the limits of `options`; large
+   * files go to temporary files, removed when the request ends. Any other
+   * body gives an empty map. Read once: later calls resolve to the same map
+   * whatever their options.
+   *
+   * @example
+   * const form = await request.form();
+   * const upload = form.get("upload");
+   * if (upload instanceof UploadedFile) console.log(upload.filename, upload.size);
    */
-  async form(options?: BodyOptions): Promise<MultiDict> {
-    if (this.#form) return this.#form;
-    if (this.contentType !== "application/x-www-form-urlencoded") {
-      this.#form = new MultiDict(undefined, false);
+  form(options: FormOptions = {}): Promise<MultiDict<FormValue>> {
+    this.#formPending ??= this.#readForm(options).then((form) => (this.#form = form));
+    return this.#formPending;
+  }
+
+  async #readForm(options: FormOptions): Promise<MultiDict<FormValue>> {
+    const type = this.contentType;
+    if (type === "application/x-www-form-urlencoded") return MultiDict.parse(await this.text(options), this.app?.maxParams);
+    if (type !== "multipart/form-data") return new MultiDict<FormValue>(undefined, false);
+    const settings = multipartOptions(options.limit ?? this.bodyLimit, this.app?.maxParams ?? DEFAULT_MAX_PARAMS, options);
+    let source: Buffer | Readable;
+    if (this.#body !== undefined) {
+      source = await this.#body;
     } else {
-      this.#form = MultiDict.parse(await this.text(options), this.app?.maxParams);
+      // Streamed straight from the socket: the bytes are not kept.
+      source = this.#bodySource ?? EMPTY;
+      this.#bodySource = undefined;
+      this.#bodyStreamed = true;
     }
-    return this.#form;
+    const removeLater = (path: string) => this.onEnd(() => rm(path, { force: true }));
+    const pairs = await parseMultipart(source, this.headers.get("content-type")!, this.contentLength, settings, removeLater);
+    return new MultiDict<FormValue>(pairs, false);
+  }
+
+  /** The uploaded files of a multipart form, by field name (reads the form if needed). */
+  async files(options?: FormOptions): Promise<MultiDict<UploadedFile>> {
+    const files = new MultiDict<UploadedFile>();
+    for (const [name, value] of await this.form(options)) if (value instanceof UploadedFile) files.append(name, value);
+    return files;
   }
 
   /** The media type of the body, lower case, without parameters (`""` when absent). */
@@ -248,18 +376,53 @@ export class Request {
     return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
   }
 
-  /**
-   * The first value of `name` in the query, or in the form once it has been
-   * read with `await request.form()` (webapp2's `request.get`).
-   */
-  get(name: string, fallback?: string): string | undefined {
-    return this.query.get(name) ?? this.#form?.get(name) ?? fallback;
+  /** The `charset` parameter of `Content-Type`, lower case, if there is one. */
+  get charset(): string | undefined {
+    const value = this.headers.get("content-type");
+    if (!value || value.indexOf(";") === -1) return undefined;
+    const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(value);
+    return match ? match[1]!.toLowerCase() : undefined;
   }
 
-  /** Every value of `name` in the query and (once read) the form. */
+  /** The declared body length (`Content-Length`), or `undefined` when absent or not a number. */
+  get contentLength(): number | undefined {
+    const value = this.headers.get("content-length");
+    if (value === undefined || !/^\d+$/.test(value)) return undefined;
+    return Number(value);
+  }
+
+  /**
+   * The first value of `name` in the query, or in the form once it has been
+   * read with `await request.form()` (webapp2's `request.get`). File parts
+   * are skipped (read them from the form). `await request.param(name)` reads
+   * the form first.
+   */
+  get(name: string, fallback?: string): string | undefined {
+    const value = this.query.get(name);
+    if (value !== undefined) return value;
+    if (this.#form) for (const v of this.#form.getAll(name)) if (typeof v === "string") return v;
+    return fallback;
+  }
+
+  /** Every text value of `name` in the query and (once read) the form. */
   getAll(name: string): string[] {
     const values = this.query.getAll(name);
-    return this.#form ? values.concat(this.#form.getAll(name)) : values;
+    if (this.#form) for (const v of this.#form.getAll(name)) if (typeof v === "string") values.push(v);
+    return values;
+  }
+
+  /**
+   * `get()` after reading the form, in one call: the first value of `name`
+   * in the query or the body. (`get()` is synchronous, so it sees the lazy
+   * body only once `form()` has been awaited.)
+   *
+   * @example
+   * const user = await request.param("user");
+   */
+  async param(name: string, fallback?: string): Promise<string | undefined> {
+    if (this.query.has(name)) return this.query.get(name);
+    await this.form();
+    return this.get(name, fallback);
   }
 
   /** The names present in the query and (once read) the form. */
@@ -268,6 +431,89 @@ export class Request {
     if (this.#form) for (const name of this.#form.keys()) names.add(name);
     return [...names];
   }
+
+  /**
+   * The media type the client prefers among `types` (full types, or
+   * shorthands such as `json`, `html`, `text`), returned as passed, or
+   * `false` when it accepts none. With no argument, the accepted types,
+   * best first.
+   *
+   * @example
+   * request.accepts("json", "html"); // "json" for Accept: application/json
+   */
+  accepts(...types: string[]): string | false;
+  accepts(): string[];
+  accepts(...types: string[]): string | false | string[] {
+    const header = this.headers.get("accept");
+    return types.length === 0 ? acceptedRanges(header ?? "*/*") : acceptsType(header, types);
+  }
+
+  /** The language the client prefers among `languages` (`false` when none); with no argument, the accepted ones, best first. */
+  acceptsLanguages(...languages: string[]): string | false;
+  acceptsLanguages(): string[];
+  acceptsLanguages(...languages: string[]): string | false | string[] {
+    const header = this.headers.get("accept-language");
+    return languages.length === 0 ? acceptedRanges(header) : acceptsLanguage(header, languages);
+  }
+
+  /** The content coding the client prefers among `encodings` (`identity` unless refused), or `false`. */
+  acceptsEncodings(...encodings: string[]): string | false {
+    return acceptsEncoding(this.headers.get("accept-encoding"), encodings);
+  }
+
+  /** The charset the client prefers among `charsets`, or `false`. */
+  acceptsCharsets(...charsets: string[]): string | false {
+    return acceptsCharset(this.headers.get("accept-charset"), charsets);
+  }
+
+  /**
+   * Run `callback` when the request ends: once its response has been sent
+   * (or the client went away) for a socket request, once `getResponse()`
+   * resolves in process. Uploaded temporary files are removed this way. A
+   * callback registered after the end runs at once; errors are logged.
+   */
+  onEnd(callback: () => unknown): void {
+    if (this.#ended) {
+      void this.#run([callback]);
+      return;
+    }
+    if (this.#onEnd === undefined) {
+      this.#onEnd = [];
+      const res = this.#rawResponse;
+      if (res !== undefined) {
+        if (res.writableFinished || res.destroyed) queueMicrotask(() => void this.close());
+        else res.once("close", () => void this.close());
+      }
+    }
+    this.#onEnd.push(callback);
+  }
+
+  /** End the request: run the `onEnd()` callbacks, once. The application calls it; later calls do nothing. */
+  async close(): Promise<void> {
+    this.#ended = true;
+    const callbacks = this.#onEnd;
+    if (callbacks === undefined) return;
+    this.#onEnd = undefined;
+    await this.#run(callbacks);
+  }
+
+  async #run(callbacks: (() => unknown)[]): Promise<void> {
+    for (const callback of callbacks) {
+      try {
+        await callback();
+      } catch (error) {
+        this.app?.logError(this, error, "an onEnd callback failed");
+      }
+    }
+  }
+}
+
+/** Split `host[:port]` (IPv6 in brackets) into a lower-case name and a port, if valid. */
+function splitHost(host: string): [string, number | undefined] {
+  const colon = host.lastIndexOf(":");
+  if (colon === -1 || host.indexOf("]", colon) !== -1) return [host.toLowerCase(), undefined];
+  const port = host.slice(colon + 1);
+  return [host.slice(0, colon).toLowerCase(), /^\d{1,5}$/.test(port) ? Number(port) : undefined];
 }
 
 /** Decode a raw path once; invalid percent-encoding is a 400. */
@@ -278,26 +524,4 @@ export function decodePath(raw: string): string {
   } catch {
     throw new BadRequest("The path has invalid percent-encoding.");
   }
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies = Object.create(null) as Record<string, string>;
-  if (!header) return cookies;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name || name in cookies) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (value.indexOf("%") !== -1) {
-      try {
-        value = decodeURIComponent(value);
-      } catch {
-        continue;
-      }
-    }
-    cookies[name] = value;
-  }
-  return cookies;
 }

@@ -3,8 +3,13 @@
  * written in pieces (`write()`) or streamed from an iterable or a stream.
  */
 import { Readable } from "node:stream";
+import { serializeCookie, type CookieOptions } from "./cookies.js";
 import { reasonPhrase } from "./errors.js";
+import type { FileOptions, FileResponse } from "./file-response.js";
 import { HeaderMap, type HeadersInit } from "./header-map.js";
+import type { Request } from "./request.js";
+
+export type { CookieOptions } from "./cookies.js";
 
 /** A body that is streamed rather than held in memory. */
 export type StreamBody = Readable | ReadableStream<Uint8Array> | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
@@ -12,26 +17,11 @@ export type StreamBody = Readable | ReadableStream<Uint8Array> | AsyncIterable<s
 /** What `new Response(body)` accepts. A plain object, array or other value is sent as JSON. */
 export type ResponseBody = string | Uint8Array | StreamBody | null | undefined | object | number | boolean;
 
-/** Options of `response.setCookie()`. */
-export interface CookieOptions {
-  /** Lifetime in seconds (`Max-Age`); 0 deletes the cookie. */
-  maxAge?: number;
-  expires?: Date;
-  path?: string;
-  domain?: string;
-  secure?: boolean;
-  httpOnly?: boolean;
-  sameSite?: "Strict" | "Lax" | "None" | "strict" | "lax" | "none";
-  partitioned?: boolean;
-}
-
 const HTML = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json";
 const OCTETS = "application/octet-stream";
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// RFC 6265 cookie-octet: no CTLs, whitespace, DQUOTE, comma, semicolon or backslash.
-const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
-const ATTRIBUTE_VALUE = /^[^\x00-\x1F\x7F;]*$/;
+// A reason phrase is sent in the status line: CR or LF would end it early.
+const INVALID_REASON = /[\r\n\0]/;
 
 /**
  * An HTTP response. A handler either writes to its own `this.response` or
@@ -68,6 +58,31 @@ export class Response {
     return new Response(undefined, status, headers).setJson(data);
   }
 
+  /**
+   * A 304 Not Modified: no body, and the validators you pass (`ETag`,
+   * `Last-Modified`, `Cache-Control`) as headers.
+   */
+  static notModified(headers?: HeadersInit): Response {
+    return new Response(undefined, 304, headers);
+  }
+
+  /**
+   * A file streamed from disk, with its type, length, `Last-Modified` and
+   * `ETag`; through the application it answers conditional GETs (304) and
+   * single byte ranges (206/416) by itself. Pass `root` to serve a path that
+   * came from the client: `..` and anything resolving outside `root` is a
+   * 404. A missing file is a 404. See `FileOptions`.
+   *
+   * @example
+   * app.route("/static/*path")((request, { path }) => Response.file(path.join("/"), { root: "public", maxAge: 3600 }));
+   */
+  static async file(path: string, options?: FileOptions): Promise<FileResponse> {
+    // Loaded on first use: file-response.ts extends this class, so a static
+    // import would be a cycle.
+    const { fileResponse } = await import("./file-response.js");
+    return fileResponse(path, options);
+  }
+
   /** A redirect to `location`: 302 by default; 301, 303, 307 and 308 are the others. */
   static redirect(location: string, status = 302): Response {
     if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
@@ -89,14 +104,14 @@ export class Response {
     return this.#statusMessage ?? reasonPhrase(this.#status);
   }
   set statusMessage(message: string) {
-    this.#statusMessage = message;
+    this.#statusMessage = checkReason(message);
   }
 
-  /** Set the status and, optionally, a custom reason phrase. */
+  /** Set the status and, optionally, a custom reason phrase (no CR or LF). */
   setStatus(code: number, message?: string): this {
     if (!Number.isInteger(code) || code < 100 || code > 999) throw new RangeError(`Invalid status code: ${code}`);
     this.#status = code;
-    this.#statusMessage = message;
+    this.#statusMessage = message === undefined ? undefined : checkReason(message);
     return this;
   }
 
@@ -183,9 +198,15 @@ export class Response {
     return Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
   }
 
-  /** The byte length of a buffered body, or `undefined` when streamed. */
+  /**
+   * The byte length of a buffered body; for a streamed one, its declared
+   * `Content-Length` if any (a file's), else `undefined`.
+   */
   get contentLength(): number | undefined {
-    if (this.#stream !== undefined) return undefined;
+    if (this.#stream !== undefined) {
+      const declared = this.headers.get("content-length");
+      return declared === undefined ? undefined : Number(declared);
+    }
     let length = 0;
     for (const chunk of this.#chunks) length += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
     return length;
@@ -234,28 +255,16 @@ export class Response {
   }
 
   /**
-   * Set a cookie. Names must be HTTP tokens and values RFC 6265
-   * cookie-octets; anything that could add an attribute or a header (`;`,
-   * CR, LF, spaces, quotes) is refused with an error, never sent.
+   * Set a cookie (one more `Set-Cookie` header). Names must be HTTP tokens
+   * and values RFC 6265 cookie-octets; anything that could add an attribute
+   * or a header (`;`, CR, LF, spaces, quotes, a bad `sameSite`) is refused
+   * with a `TypeError`, never sent (see `serializeCookie`).
    *
    * @example
    * res.setCookie("session", id, { httpOnly: true, secure: true, sameSite: "Lax", maxAge: 3600 });
    */
   setCookie(name: string, value: string, options: CookieOptions = {}): this {
-    if (!TOKEN.test(name)) throw new TypeError(`Invalid cookie name: ${JSON.stringify(name)}`);
-    if (!COOKIE_VALUE.test(value)) {
-      throw new TypeError(`Invalid cookie value for "${name}": use only RFC 6265 cookie-octets (encode it first, e.g. with encodeURIComponent).`);
-    }
-    let cookie = `${name}=${value}`;
-    if (options.maxAge !== undefined) cookie += `; Max-Age=${Math.floor(options.maxAge)}`;
-    if (options.expires) cookie += `; Expires=${options.expires.toUTCString()}`;
-    if (options.domain !== undefined) cookie += `; Domain=${attribute("Domain", options.domain)}`;
-    cookie += `; Path=${attribute("Path", options.path ?? "/")}`;
-    if (options.secure) cookie += "; Secure";
-    if (options.httpOnly) cookie += "; HttpOnly";
-    if (options.sameSite) cookie += `; SameSite=${options.sameSite[0]!.toUpperCase()}${options.sameSite.slice(1).toLowerCase()}`;
-    if (options.partitioned) cookie += "; Partitioned";
-    this.headers.append("set-cookie", cookie);
+    this.headers.append("set-cookie", serializeCookie(name, value, options));
     return this;
   }
 
@@ -268,9 +277,10 @@ export class Response {
    * Settle what goes on the wire, once, just before sending: the default
    * `Content-Type`, `Content-Length` when the body is buffered, and no body
    * for `HEAD`, 1xx, 204 and 304. The application calls this for socket and
-   * in-process requests alike, so tests see what a client would.
+   * in-process requests alike, so tests see what a client would. `request`
+   * lets a subclass answer conditional requests (`FileResponse` does).
    */
-  prepare(head: boolean): void {
+  prepare(head: boolean, _request?: Request): void {
     const status = this.#status;
     if (status === 204 || status === 304 || status < 200) {
       this.clear();
@@ -289,9 +299,9 @@ export class Response {
   }
 }
 
-function attribute(name: string, value: string): string {
-  if (!ATTRIBUTE_VALUE.test(value)) throw new TypeError(`Invalid cookie ${name}: ${JSON.stringify(value)}`);
-  return value;
+function checkReason(message: string): string {
+  if (INVALID_REASON.test(message)) throw new TypeError(`Invalid status message ${JSON.stringify(message)}: CR, LF and NUL are not allowed.`);
+  return message;
 }
 
 function isWebStream(value: unknown): boolean {

@@ -36,6 +36,8 @@ export interface RouteOptions {
   params?: Record<string, RegExp>;
   /** The body limit in bytes for requests to this route, in place of the app's. */
   bodyLimit?: number;
+  /** A JSON route: its errors (404 and 405 included) are answered as JSON whatever the client accepts. */
+  json?: boolean;
 }
 
 /** A successful match of a route against a path: positional and named parameters, decoded. */
@@ -86,8 +88,17 @@ export class Route {
   readonly buildOnly: boolean;
   readonly handlerMethod: string | undefined;
   readonly bodyLimit: number | undefined;
+  /** Whether this is a JSON route (`{ json: true }`): its errors are answered as JSON. */
+  readonly json: boolean;
   /** Whether the handler gets one params object (named parameters or defaults) rather than positional args. */
   readonly named: boolean;
+  /**
+   * The literal first segment of every path this route can match (`"users"`
+   * for `/users/:id` and for `/^\/users\/(\d+)$/`, `""` for `/`), or
+   * `undefined` when the pattern does not pin it down. The router uses it to
+   * skip routes that cannot match; see `Router.defaultMatcher`.
+   */
+  readonly firstSegment: string | undefined;
   /** The route's options as given. */
   readonly options: Readonly<RouteOptions>;
   /**
@@ -113,6 +124,7 @@ export class Route {
     this.buildOnly = options.buildOnly ?? false;
     this.handlerMethod = options.handlerMethod;
     this.bodyLimit = options.bodyLimit;
+    this.json = options.json ?? false;
     if (typeof pattern === "string") {
       if (!pattern.startsWith("/")) throw new TypeError(`A route template must start with "/": ${JSON.stringify(pattern)}`);
       const data = parse(pattern, { encodePath: encodeLiteral });
@@ -121,6 +133,7 @@ export class Route {
       this.#keys = keys;
       this.#tokens = data.tokens;
       this.named = keys.length > 0 || options.defaults !== undefined;
+      this.firstSegment = templateFirstSegment(data.tokens);
     } else {
       // Anchor on the whole path, and drop the stateful flags: a shared
       // `g`/`y` RegExp would carry `lastIndex` from one request to the next.
@@ -129,6 +142,7 @@ export class Route {
       this.#keys = undefined;
       this.#tokens = undefined;
       this.named = /\(\?<[^=!]/.test(pattern.source) || options.defaults !== undefined;
+      this.firstSegment = regexpFirstSegment(pattern);
     }
     if (options.params) {
       this.#constraints = Object.entries(options.params).map(([name, re]) => {
@@ -240,6 +254,63 @@ export function decodeParam(value: string): string {
     return decodeURIComponent(value);
   } catch {
     throw new BadRequest("A path parameter has invalid percent-encoding.");
+  }
+}
+
+/**
+ * The first segment a template pins down: its leading text must run past the
+ * segment's end (`/users/` + `:id`), or be the whole template (`/about`).
+ * `/a{/:b}` and `/r:id` give `undefined`: the segment is not fixed by text alone.
+ */
+function templateFirstSegment(tokens: readonly Token[]): string | undefined {
+  const first = tokens[0];
+  if (first === undefined || first.type !== "text" || !first.value.startsWith("/")) return undefined;
+  const end = first.value.indexOf("/", 1);
+  if (end !== -1) return first.value.slice(1, end);
+  return tokens.length === 1 ? first.value.slice(1) : undefined;
+}
+
+// Characters that stand for themselves in a RegExp source, outside a class.
+const REGEXP_LITERAL = /[A-Za-z0-9_~%,;=:@!&'"<>`-]/;
+const QUANTIFIER = /[?*+{]/;
+
+/**
+ * The first segment a RegExp pins down, read from its source: an optional
+ * `^`, a slash, literal characters (or `\.`, `\-`, `\~`), then a slash or
+ * the final `$`. Anything else (alternation anywhere, a class, a group, a
+ * quantifier on a literal, the `i` or `m` flag) gives `undefined`, and the
+ * route is tried for every path, as before.
+ */
+function regexpFirstSegment(pattern: RegExp): string | undefined {
+  if (/[im]/.test(pattern.flags)) return undefined;
+  const source = pattern.source;
+  // A top-level `|` would let another branch match any path; refuse any `|`.
+  if (source.includes("|")) return undefined;
+  let i = source.startsWith("^") ? 1 : 0;
+  const slash = () => (source.startsWith("\\/", i) ? 2 : source[i] === "/" ? 1 : 0);
+  let step = slash();
+  if (step === 0) return undefined;
+  i += step;
+  let segment = "";
+  for (;;) {
+    const c = source[i];
+    // The end of the source is the end of the path: the route anchors the pattern with `$`.
+    if (c === undefined) return segment;
+    if (c === "$") return i === source.length - 1 ? segment : undefined;
+    step = slash();
+    if (step !== 0) return QUANTIFIER.test(source[i + step] ?? "") ? undefined : segment;
+    let literal: string;
+    if (c === "\\" && /[.\-~]/.test(source[i + 1] ?? "")) {
+      literal = source[i + 1]!;
+      i += 2;
+    } else if (REGEXP_LITERAL.test(c)) {
+      literal = c;
+      i += 1;
+    } else {
+      return undefined;
+    }
+    if (QUANTIFIER.test(source[i] ?? "")) return undefined;
+    segment += literal;
   }
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Raw `node:http`: the least code that answers each scenario, the physical
+ * limit every framework is measured against. `regex1000` is a naive linear
+ * scan over 1,000 RegExps, what a first-match regex router costs untuned.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { ROUTE_COUNT, type Peer, type ServeOptions, type ServerScenario } from "../scenarios.js";
+
+const HELLO = "Hello, world!";
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function notFound(res: ServerResponse): void {
+  send(res, 404, "text/plain; charset=utf-8", "Not Found");
+}
+
+function sendId(res: ServerResponse, id: string): void {
+  send(res, 200, "application/json", JSON.stringify({ id }));
+}
+
+function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerResponse) => void {
+  switch (scenario) {
+    case "hello":
+      return (req, res) => (req.url === "/" ? send(res, 200, "text/plain; charset=utf-8", HELLO) : notFound(res));
+    case "param":
+      return (req, res) => {
+        const url = req.url!;
+        if (url.startsWith("/products/") && url.indexOf("/", 10) === -1) sendId(res, decodeURIComponent(url.slice(10)));
+        else notFound(res);
+      };
+    case "routes1000": {
+      const first = new Set(Array.from({ length: ROUTE_COUNT }, (_, i) => `r${i}`));
+      return (req, res) => {
+        const url = req.url!;
+        const slash = url.indexOf("/", 1);
+        if (slash !== -1 && first.has(url.slice(1, slash)) && url.indexOf("/", slash + 1) === -1 && slash + 1 < url.length) {
+          sendId(res, decodeURIComponent(url.slice(slash + 1)));
+        } else notFound(res);
+      };
+    }
+    case "regex1000": {
+      const patterns = Array.from({ length: ROUTE_COUNT }, (_, i) => new RegExp(`^/r${i}/([^/]+)$`));
+      return (req, res) => {
+        const url = req.url!;
+        for (const re of patterns) {
+          const m = re.exec(url);
+          if (m !== null) return sendId(res, decodeURIComponent(m[1]!));
+        }
+        notFound(res);
+      };
+    }
+    case "json-post":
+      return (req, res) => {
+        if (req.method !== "POST" || req.url !== "/echo") return notFound(res);
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+          try {
+            send(res, 200, "application/json", JSON.stringify(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+          } catch {
+            send(res, 400, "text/plain; charset=utf-8", "Bad Request");
+          }
+        });
+      };
+  }
+}
+
+export const peer: Peer = {
+  name: "node:http",
+  scenarios: ["hello", "param", "routes1000", "regex1000", "json-post"],
+  serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
+    const server = createServer(listener(scenario));
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+    return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+  },
+};

@@ -1,0 +1,214 @@
+/**
+ * The results of a benchmark run as markdown: the machine, the tables
+ * (medians over rounds, ratios to node:http from the same round), and which
+ * of the issue's targets the run met.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { cpus, release, totalmem } from "node:os";
+import { TARGETS } from "./scenarios.js";
+
+/** One server measurement. */
+export interface Row {
+  round: number;
+  peer: string;
+  target: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  /** The server's CPU time (user + system) per request answered, in µs. */
+  cpuMicrosPerRequest: number;
+}
+
+/** One in-process measurement. */
+export interface InjectRow {
+  round: number;
+  peer: string;
+  target: string;
+  requestsPerSecond: number;
+}
+
+/** Memory of one peer's server (after a full GC). */
+export interface MemoryRow {
+  peer: string;
+  idle: { rss: number; heapUsed: number };
+  afterRequests: { rss: number; heapUsed: number };
+  withConnections: { rss: number; heapUsed: number };
+}
+
+/** What the report is made from. */
+export interface RunResults {
+  rows: Row[];
+  injects: InjectRow[];
+  memory: MemoryRow[];
+  machine: string;
+  command: string;
+  settings: { rounds: number; seconds: number; warmSeconds: number; connections: number; injectMs: number; quick: boolean };
+  seconds: number;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The project root: this file runs compiled, from dist/bench/benchmarks/. */
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+function packageVersion(name: string | undefined): string {
+  try {
+    const file = name === undefined ? `${ROOT}package.json` : `${ROOT}node_modules/${name}/package.json`;
+    return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  } catch {
+    return "?";
+  }
+}
+
+/** The machine, Node, the load generator and the peers' versions. */
+export function describeMachine(generator: string, pinned: boolean): string {
+  const cpu = cpus();
+  const peers = ["fastify", "hono", "@hono/node-server", "express", "autocannon"].map((p) => `${p} ${packageVersion(p)}`).join(", ");
+  return [
+    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Linux ${release()}`,
+    `- Node ${process.version}; handlerkit ${packageVersion(undefined)}; ${peers}`,
+    `- Load: ${generator}; ${pinned ? "server pinned to core 0 and load generator to core 1 (taskset)" : "no pinning (taskset missing)"}`,
+  ].join("\n");
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+const ratioFmt = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a");
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+/** Median req/s of a peer on a target. */
+function rps(rows: { peer: string; target: string; requestsPerSecond: number }[], peer: string, target: string): number {
+  return median(rows.filter((r) => r.peer === peer && r.target === target).map((r) => r.requestsPerSecond));
+}
+
+/** Median CPU µs per request of a peer on a target. */
+function cpu(rows: Row[], peer: string, target: string): number {
+  return median(rows.filter((r) => r.peer === peer && r.target === target).map((r) => r.cpuMicrosPerRequest));
+}
+
+/**
+ * Median over rounds of the ratio to node:http in the same round: by req/s,
+ * or by CPU time per request (node:http's over the peer's, so higher is
+ * better either way). The CPU ratio holds up when other processes share the
+ * machine; req/s does not.
+ */
+function ratioToRaw(rows: Row[], peer: string, target: string, by: "rps" | "cpu" = "rps"): number {
+  const ratios: number[] = [];
+  for (const row of rows.filter((r) => r.peer === peer && r.target === target)) {
+    const raw = rows.find((r) => r.peer === "node:http" && r.target === target && r.round === row.round);
+    if (raw) ratios.push(by === "rps" ? row.requestsPerSecond / raw.requestsPerSecond : raw.cpuMicrosPerRequest / row.cpuMicrosPerRequest);
+  }
+  return median(ratios);
+}
+
+function serverTable(rows: Row[]): string[] {
+  const lines = [
+    "| scenario | framework | req/s (median) | × node:http | p99 latency | server CPU per request | × node:http by CPU | req/s range over rounds |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const target of TARGETS) {
+    const peers = [...new Set(rows.filter((r) => r.target === target.name).map((r) => r.peer))];
+    for (const peer of peers) {
+      const mine = rows.filter((r) => r.peer === peer && r.target === target.name);
+      const values = mine.map((r) => r.requestsPerSecond);
+      const p99 = median(mine.map((r) => r.p99Ms));
+      const cells = [
+        target.name,
+        peer,
+        fmt(median(values)),
+        ratioFmt(ratioToRaw(rows, peer, target.name)),
+        `${p99.toFixed(2)} ms`,
+        `${cpu(rows, peer, target.name).toFixed(1)} µs`,
+        ratioFmt(ratioToRaw(rows, peer, target.name, "cpu")),
+        `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`,
+      ];
+      lines.push(`| ${cells.join(" | ")} |`);
+    }
+  }
+  return lines;
+}
+
+interface Check {
+  name: string;
+  rps: number;
+  cpu: number;
+  bound: number;
+}
+
+/** The issue's targets, each as a ratio that must reach `bound`: by req/s, and by CPU per request. */
+function targets(results: RunResults): Check[] {
+  const { rows, injects } = results;
+  const both = (name: string, bound: number, hk: string, other: string, otherPeer = "fastify") => ({
+    name,
+    bound,
+    rps: rps(rows, "handlerkit", hk) / rps(rows, otherPeer, other),
+    cpu: cpu(rows, otherPeer, other) / cpu(rows, "handlerkit", hk),
+  });
+  const checks: Check[] = [
+    { name: "hello ≥ 0.95× node:http", bound: 0.95, rps: ratioToRaw(rows, "handlerkit", "hello"), cpu: ratioToRaw(rows, "handlerkit", "hello", "cpu") },
+    ...["hello", "param", "json-post"].map((t) => both(`${t} ≥ Fastify`, 1, t, t)),
+    both("routes1000: last ≥ 0.9× first", 0.9, "routes1000-last", "routes1000-first", "handlerkit"),
+    both("routes1000-last ≥ Fastify's", 1, "routes1000-last", "routes1000-last"),
+    both("regex1000: last ≥ 0.9× first", 0.9, "regex1000-last", "regex1000-first", "handlerkit"),
+    both("regex1000-last ≥ Fastify's routes1000-last", 1, "regex1000-last", "routes1000-last"),
+  ];
+  for (const t of INJECT_NAMES) {
+    const ratio = rps(injects, "handlerkit", t) / rps(injects, "fastify", t);
+    checks.push({ name: `inject ${t} ≥ 1.5× fastify.inject`, bound: 1.5, rps: ratio, cpu: NaN });
+  }
+  return checks.filter((c) => Number.isFinite(c.rps));
+}
+
+const INJECT_NAMES = ["hello", "param"];
+
+/** The whole report. */
+export function renderResults(results: RunResults): string {
+  const { injects, memory, settings: s } = results;
+  const out: string[] = [
+    "# handlerkit benchmark results",
+    "",
+    `Produced by \`${results.command}\` in ${results.seconds} s${s.quick ? " (a quick smoke run: too short to trust)" : ""}.`,
+    "",
+    results.machine,
+    `- ${s.rounds} interleaved round(s); per measurement ${s.warmSeconds} s warm-up then ${s.seconds} s on ${s.connections} keep-alive connections; medians over rounds; the ratio is to node:http measured in the same round.`,
+    "",
+    "## Over sockets",
+    "",
+    ...serverTable(results.rows),
+    "",
+    "## In process (`app.getResponse` vs `fastify.inject` vs hono `app.request`)",
+    "",
+    "Sequential requests in one process, the body read each time; req/s, median over rounds.",
+    "",
+    "| scenario | framework | req/s | × fastify.inject |",
+    "| --- | --- | ---: | ---: |",
+  ];
+  for (const target of INJECT_NAMES) {
+    for (const peer of [...new Set(injects.filter((r) => r.target === target).map((r) => r.peer))]) {
+      const value = rps(injects, peer, target);
+      out.push(`| ${target} | ${peer} | ${fmt(value)} | ${ratioFmt(value / rps(injects, "fastify", target))} |`);
+    }
+  }
+  out.push("", "## Memory (hello server, after a full GC)", "", "| framework | RSS at start | RSS / heap after 10,000 requests | RSS / heap with 1,000 idle keep-alive connections |", "| --- | ---: | ---: | ---: |");
+  for (const m of memory) {
+    out.push(`| ${m.peer} | ${mb(m.idle.rss)} MB | ${mb(m.afterRequests.rss)} / ${mb(m.afterRequests.heapUsed)} MB | ${mb(m.withConnections.rss)} / ${mb(m.withConnections.heapUsed)} MB |`);
+  }
+  out.push(
+    "",
+    "## Targets (issue 6)",
+    "",
+    "Each target as a ratio that must reach the bound, from req/s and from server CPU time per request (in process: req/s only).",
+    "",
+    "| target | bound | by req/s | met | by CPU per request | met |",
+    "| --- | ---: | ---: | --- | ---: | --- |",
+  );
+  const verdict = (value: number, bound: number) => (Number.isFinite(value) ? (value >= bound ? "yes" : "**no**") : "");
+  for (const c of targets(results)) {
+    out.push(`| ${c.name} | ${c.bound.toFixed(2)} | ${ratioFmt(c.rps)} | ${verdict(c.rps, c.bound)} | ${ratioFmt(c.cpu)} | ${verdict(c.cpu, c.bound)} |`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,89 @@
+/**
+ * The benchmark scenarios, shared by every peer: what each one serves and
+ * what a correct answer looks like (checked once before every measurement,
+ * so a peer that answers 404 quickly is never counted as fast).
+ */
+
+/** A scenario a server is started for. `routes1000` and `regex1000` are measured at their first and last route. */
+export type ServerScenario = "hello" | "param" | "routes1000" | "regex1000" | "json-post";
+
+/** The number of routes in `routes1000` and `regex1000`. */
+export const ROUTE_COUNT = 1000;
+
+/** The parameter value every parameterised request carries. */
+export const PRODUCT_ID = "12345";
+
+/** The 1 KB JSON document of `json-post`: a small catalogue, as an API would receive. */
+export const ECHO_DOCUMENT = makeEchoDocument();
+
+/** The body of `json-post`, as sent. */
+export const ECHO_BODY = JSON.stringify(ECHO_DOCUMENT);
+
+function makeEchoDocument(): Record<string, unknown> {
+  const items: { id: number; name: string; price: number; tags: string[] }[] = [];
+  for (let i = 0; JSON.stringify({ items }).length < 960; i++) {
+    items.push({ id: i, name: `Product number ${i}`, price: 10 + i * 1.25, tags: ["new", "sale"] });
+  }
+  return { items, total: items.length };
+}
+
+/** One measured request target: the server it needs and what to send. */
+export interface Target {
+  /** The row name in the results table (`routes1000-last`). */
+  name: string;
+  scenario: ServerScenario;
+  method: "GET" | "POST";
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** The exact answer expected: status, media type (before `;`) and body. */
+  expect: { status: number; type: string; body: string };
+}
+
+const idJson = JSON.stringify({ id: PRODUCT_ID });
+
+/** Every measured target, in table order. */
+export const TARGETS: readonly Target[] = [
+  { name: "hello", scenario: "hello", method: "GET", path: "/", expect: { status: 200, type: "text/plain", body: "Hello, world!" } },
+  { name: "param", scenario: "param", method: "GET", path: `/products/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "routes1000-first", scenario: "routes1000", method: "GET", path: `/r0/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "routes1000-last", scenario: "routes1000", method: "GET", path: `/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "regex1000-first", scenario: "regex1000", method: "GET", path: `/r0/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "regex1000-last", scenario: "regex1000", method: "GET", path: `/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  {
+    name: "json-post",
+    scenario: "json-post",
+    method: "POST",
+    path: "/echo",
+    body: ECHO_BODY,
+    headers: { "content-type": "application/json" },
+    expect: { status: 200, type: "application/json", body: ECHO_BODY },
+  },
+];
+
+/** Options every peer's server takes. */
+export interface ServeOptions {
+  /** `server.keepAliveTimeout` in ms (the memory figure holds 1,000 idle connections open). */
+  keepAliveTimeout?: number;
+}
+
+/** In-process requests: resolve once the answer (status and body) has been read. */
+export type Inject = () => Promise<{ status: number; body: string }>;
+
+/**
+ * One framework under test, one small file per peer in `benchmarks/peers/`.
+ * `serve` starts a server for a scenario on 127.0.0.1 and a free port;
+ * `inject`, when the peer has in-process requests, makes the request
+ * function for a target.
+ */
+export interface Peer {
+  name: string;
+  /** The npm package whose version is reported (none for node:http). */
+  packageName?: string;
+  scenarios: readonly ServerScenario[];
+  serve(scenario: ServerScenario, options: ServeOptions): Promise<import("node:http").Server>;
+  inject?(target: Target): Promise<Inject>;
+}
+
+/** Every GET scenario except regex1000, which only handlerkit and node:http serve. */
+export const ALL_SCENARIOS: readonly ServerScenario[] = ["hello", "param", "routes1000", "json-post"];

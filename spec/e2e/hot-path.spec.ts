@@ -1,0 +1,140 @@
+/**
+ * Issue 6: the fast paths keep every default feature. Over real sockets, with
+ * the benchmark's shapes (a synchronous class handler, 1,000 template and
+ * RegExp routes): 405 with Allow, HEAD, 404, 501, handleException for
+ * synchronous and asynchronous failures, and first-match-wins.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request } from "undici";
+import { Application, RequestHandler, Route } from "../../lib/index.js";
+
+class HelloHandler extends RequestHandler {
+  get() {
+    this.response.contentType = "text/plain";
+    this.response.write("Hello, world!");
+  }
+}
+
+class ProductHandler extends RequestHandler {
+  get(params: { id: string }) {
+    return { id: params.id };
+  }
+}
+
+class PositionalHandler extends RequestHandler {
+  get(id: string) {
+    return { id, regex: true };
+  }
+}
+
+/** Fails synchronously or asynchronously; handleException answers both. */
+class RescuedHandler extends RequestHandler {
+  get() {
+    throw new Error("sync failure");
+  }
+  async post() {
+    await Promise.resolve();
+    throw new Error("async failure");
+  }
+  override handleException(error: unknown): unknown {
+    return Promise.resolve([`rescued: ${(error as Error).message}`, 409]);
+  }
+}
+
+class FailingHandler extends RequestHandler {
+  get() {
+    throw new Error("not rescued");
+  }
+}
+
+const logged: unknown[] = [];
+const routes = [
+  new Route("/", HelloHandler),
+  new Route("/rescued", RescuedHandler),
+  new Route("/failing", FailingHandler),
+  // The catch-all is not indexable: it is tried for every path, in its place.
+  new Route("/:section/special", () => "special", { methods: ["POST"] }),
+  ...Array.from({ length: 1000 }, (_, i) => new Route(`/r${i}/:id`, ProductHandler, { methods: ["GET"] })),
+  ...Array.from({ length: 1000 }, (_, i) => new Route(new RegExp(`^/x${i}/([^/]+)$`), PositionalHandler)),
+  // Shadowed for GET by /r999/:id above; reached by the methods that one refuses.
+  new Route("/r999/:id", () => "never"),
+];
+const app = new Application(routes, { logger: { error: (...args: unknown[]) => logged.push(args) } });
+let base = "";
+
+beforeAll(async () => {
+  await app.listen(0, "127.0.0.1");
+  base = `http://127.0.0.1:${app.address!.port}`;
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+async function fetchText(path: string, method = "GET") {
+  const res = await request(base + path, { method: method as "GET" });
+  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
+}
+
+describe("the hot path keeps the defaults (issue 6)", () => {
+  it("answers hello from a synchronous class handler", async () => {
+    const res = await fetchText("/");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(res.headers["content-length"]).toBe("13");
+    expect(res.body).toBe("Hello, world!");
+  });
+
+  it("answers HEAD with the GET headers and no body", async () => {
+    const res = await fetchText("/r999/7", "HEAD");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/json");
+    expect(res.headers["content-length"]).toBe(String(JSON.stringify({ id: "7" }).length));
+    expect(res.body).toBe("");
+  });
+
+  it("routes the last of 1,000 template and RegExp routes, and the first match wins", async () => {
+    expect(await fetchText("/r999/12345")).toMatchObject({ status: 200, body: '{"id":"12345"}' });
+    expect(await fetchText("/r0/a%20b")).toMatchObject({ status: 200, body: '{"id":"a b"}' });
+    expect(await fetchText("/x999/12345")).toMatchObject({ status: 200, body: '{"id":"12345","regex":true}' });
+  });
+
+  it("answers 405 with Allow from the route table, and 404 for no match", async () => {
+    const wrongMethod = await fetchText("/r998/1", "DELETE");
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.allow).toBe("GET");
+    // /r999/:id refuses DELETE, so the next route in order that matches answers.
+    expect(await fetchText("/r999/1", "DELETE")).toMatchObject({ status: 200, body: "never" });
+    // Both the catch-all (POST) and /r5/:id (GET) match the path.
+    const both = await fetchText("/r5/special", "PUT");
+    expect(both.status).toBe(405);
+    expect(both.headers.allow).toBe("GET, POST");
+    expect(await fetchText("/r5/special", "POST")).toMatchObject({ status: 200, body: "special" });
+    expect((await fetchText("/r1000/1")).status).toBe(404);
+    expect((await fetchText("/nowhere")).status).toBe(404);
+  });
+
+  it("answers 405 with Allow for a verb the class does not implement", async () => {
+    const res = await fetchText("/", "PUT");
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("GET");
+  });
+
+  it("answers 501 for a method outside allowedMethods, before routing", async () => {
+    expect((await fetchText("/", "PROPFIND")).status).toBe(501);
+  });
+
+  it("hands synchronous and asynchronous failures to handleException", async () => {
+    expect(await fetchText("/rescued")).toMatchObject({ status: 409, body: "rescued: sync failure" });
+    expect(await fetchText("/rescued", "POST")).toMatchObject({ status: 409, body: "rescued: async failure" });
+  });
+
+  it("answers an unrescued synchronous failure with a 500 and logs it, the server still up", async () => {
+    logged.length = 0;
+    const res = await fetchText("/failing");
+    expect(res.status).toBe(500);
+    expect(res.body).not.toContain("not rescued");
+    expect(logged).toHaveLength(1);
+    expect((await fetchText("/")).status).toBe(200);
+  });
+});
