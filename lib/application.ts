@@ -49,6 +49,8 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   accessLog?: AccessLogOption;
   /** How JSON is written (JSON views, JSON error bodies) and read (`request.json()`): `{ stringify, parse, indent, contentType }`. */
   json?: JsonOptions;
+  /** Answer JSON errors as RFC 9457 `application/problem+json` (`type`, `title`, `status`, `detail`, `instance`). Default false. */
+  problemDetails?: boolean;
 }
 
 /**
@@ -108,6 +110,8 @@ export class Application<Config = Record<string, unknown>> {
   logger: Logger;
   /** The app's JSON options (see `ApplicationOptions.json`); JSON views may override them. */
   readonly json: Readonly<JsonOptions>;
+  /** Whether JSON errors are RFC 9457 problem details (routes may override). */
+  readonly problemDetails: boolean;
   readonly serverSettings: Readonly<ServerSettings>;
 
   #requestClass: typeof Request;
@@ -133,6 +137,7 @@ export class Application<Config = Record<string, unknown>> {
     this.maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
     this.logger = options.logger ?? console;
     this.json = options.json ?? {};
+    this.problemDetails = options.problemDetails ?? false;
     this.#accessLog = options.accessLog === false ? undefined : options.accessLog;
     const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval } = options;
     this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval };

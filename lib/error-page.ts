@@ -6,6 +6,7 @@
 import { debugPage, errorChain } from "./debug-page.js";
 import { HttpError, reasonPhrase } from "./errors.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "./json-encoder.js";
+import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails, type ProblemDetails } from "./problem-details.js";
 import type { Request } from "./request.js";
 import { Response } from "./response.js";
 
@@ -147,8 +148,13 @@ export function errorPage(request: Request, error: unknown, debug: boolean, opti
   const body = errorBody(error, debug);
   if (format === "json") {
     const json = options.json ?? request.app?.json;
-    response.setBody(encodeErrorBody(body, json));
-    response.headers.set("content-type", jsonContentType(undefined, json));
+    if (wantsProblemDetails(request)) {
+      response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), json));
+      response.headers.set("content-type", PROBLEM_CONTENT_TYPE);
+    } else {
+      response.setBody(encodeErrorBody(body, json));
+      response.headers.set("content-type", jsonContentType(undefined, json));
+    }
   } else if (format === "html") {
     // Error pages need no script; a CSP makes sure none runs even if escaping were ever missed.
     response.headers.set("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
@@ -162,11 +168,12 @@ export function errorPage(request: Request, error: unknown, debug: boolean, opti
 }
 
 /** Encode an error body with the given JSON options, falling back to `JSON.stringify` if they fail. */
-export function encodeErrorBody(body: ErrorBody, json?: JsonOptions, view?: JsonOptions): string {
+export function encodeErrorBody(body: ErrorBody | ProblemDetails, json?: JsonOptions, view?: JsonOptions): string {
   try {
     return stringifyWith(body, view, json);
   } catch {
     // `detail` may hold what the encoder refuses (a cycle): drop it rather than fail.
+    if ("title" in body) return JSON.stringify({ type: body.type, title: body.title, status: body.status, instance: body.instance });
     return JSON.stringify({ error: body.error, message: body.message });
   }
 }

@@ -6,6 +6,7 @@
 import { encodeErrorBody, errorBody, errorStatus } from "./error-page.js";
 import { HttpError } from "./errors.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "./json-encoder.js";
+import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails } from "./problem-details.js";
 import type { Request } from "./request.js";
 import { RequestHandler } from "./request-handler.js";
 import { Response } from "./response.js";
@@ -78,7 +79,13 @@ export function jsonErrorResponse(
     }
   }
   const app = request.app?.json;
-  response.setBody(encodeErrorBody(errorBody(error, debug, HIDDEN_ERROR_MESSAGE), app, options));
+  const body = errorBody(error, debug, HIDDEN_ERROR_MESSAGE);
+  if (wantsProblemDetails(request)) {
+    response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), app, options));
+    response.headers.set("content-type", PROBLEM_CONTENT_TYPE);
+    return response;
+  }
+  response.setBody(encodeErrorBody(body, app, options));
   response.headers.set("content-type", jsonContentType(options, app));
   return response;
 }

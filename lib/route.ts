@@ -38,6 +38,8 @@ export interface RouteOptions {
   bodyLimit?: number;
   /** A JSON route: its errors (404 and 405 included) are answered as JSON whatever the client accepts. */
   json?: boolean;
+  /** Answer this route's errors as RFC 9457 `application/problem+json` (in place of the app's choice). */
+  problemDetails?: boolean;
 }
 
 /** A successful match of a route against a path: positional and named parameters, decoded. */
