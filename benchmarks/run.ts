@@ -18,6 +18,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hasCommand, loadGenerator, runLoad, sendRequests, type LoadResult } from "./load.js";
@@ -62,11 +63,13 @@ function settings(argv: string[]): Settings {
   const targets = only ? TARGETS.filter((t) => only.includes(t.name) || only.includes(t.scenario)) : TARGETS;
   return {
     quick,
-    rounds: Number(flag("rounds") ?? (quick ? 1 : 3)),
-    seconds: Number(flag("seconds") ?? (quick ? 1 : 3)),
+    // Four short rounds rather than three long ones: on a shared machine,
+    // more interleaving is what keeps the medians honest.
+    rounds: Number(flag("rounds") ?? (quick ? 1 : 4)),
+    seconds: Number(flag("seconds") ?? (quick ? 1 : 2)),
     // A quick run skips the warm-up: it checks that everything answers, not how fast.
     warmSeconds: quick ? 0 : 1,
-    injectMs: quick ? 300 : 1500,
+    injectMs: quick ? 300 : 1000,
     connections: 50,
     peers,
     targets,
@@ -219,6 +222,7 @@ async function main(): Promise<void> {
   if (LOAD_CORE !== undefined) spawnSync("taskset", ["-a", "-cp", String(LOAD_CORE), String(process.pid)], { stdio: "ignore" });
   const generator = loadGenerator();
   const started = Date.now();
+  const loadBefore = loadavg()[0]!;
   process.stderr.write(`handlerkit benchmarks: ${generator.version}, ${s.rounds} round(s) of ${s.seconds} s, ${taskset ? "pinned (server core 0, load core 1)" : "not pinned (no taskset)"}\n`);
   const rows = await measureServers(s, generator.name);
   const argv = process.argv.slice(2);
@@ -226,7 +230,8 @@ async function main(): Promise<void> {
   const memory = argv.includes("--no-memory") ? [] : await measureMemory(s);
   const seconds = Math.round((Date.now() - started) / 1000);
   const command = `npm run bench${s.quick ? " -- --quick" : ""}`;
-  const machine = describeMachine(generator.version, taskset);
+  const load = `- Load average (1 min) at start and end: ${loadBefore.toFixed(2)} and ${loadavg()[0]!.toFixed(2)}; above 0 means other processes shared the cores, and req/s is noisier than CPU per request.`;
+  const machine = `${describeMachine(generator.version, taskset)}\n${load}`;
   const markdown = renderResults({ rows, injects, memory, machine, command, settings: s, seconds });
   process.stdout.write(`${markdown}\n`);
   const partial = argv.some((a) => /^--(peers|targets|rounds|seconds|no-)/.test(a));

@@ -11,7 +11,9 @@ import { toResponse } from "./dispatcher.js";
 import { errorPage } from "./error-page.js";
 import { HttpError, NotImplemented } from "./errors.js";
 import type { JsonOptions } from "./json-encoder.js";
+import { watchUnhandledRejections } from "./fault-guard.js";
 import { DEFAULT_MAX_PARAMS } from "./multi-dict.js";
+import { DEFAULT_MAX_PARAM_LENGTH, DEFAULT_MAX_PATH_LENGTH, guardPath } from "./path-guard.js";
 import { Request, type RequestInit } from "./request.js";
 import { STANDARD_METHODS } from "./request-handler.js";
 import { Response } from "./response.js";
@@ -43,6 +45,10 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   bodyLimit?: number;
   /** The most pairs a query string or form may hold (1,000); more is a 400. */
   maxParams?: number;
+  /** The longest raw path in bytes (8 KiB); longer is a 414. */
+  maxPathLength?: number;
+  /** The longest path segment, and so route parameter, in bytes (1 KiB); longer is a 414. */
+  maxParamLength?: number;
   /** Where errors are logged; `console` by default. */
   logger?: Logger;
   /** One line per request through `logger.info`: `true`/`"text"`, `"json"`, or a function given the record. Off by default. */
@@ -107,6 +113,8 @@ export class Application<Config = Record<string, unknown>> {
   readonly trustProxy: boolean;
   readonly bodyLimit: number;
   readonly maxParams: number;
+  readonly maxPathLength: number;
+  readonly maxParamLength: number;
   logger: Logger;
   /** The app's JSON options (see `ApplicationOptions.json`); JSON views may override them. */
   readonly json: Readonly<JsonOptions>;
@@ -121,6 +129,7 @@ export class Application<Config = Record<string, unknown>> {
   #startupHooks: LifecycleHook[] = [];
   #shutdownHooks: LifecycleHook[] = [];
   #stopping: Promise<void> | undefined;
+  #unwatchFaults: (() => void) | undefined;
 
   constructor(routes: Iterable<RouteLike> = [], options: ApplicationOptions<Config> = {}) {
     if ("insecureHTTPParser" in options) {
@@ -135,6 +144,8 @@ export class Application<Config = Record<string, unknown>> {
     this.trustProxy = options.trustProxy ?? false;
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     this.maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
+    this.maxPathLength = options.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
+    this.maxParamLength = options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH;
     this.logger = options.logger ?? console;
     this.json = options.json ?? {};
     this.problemDetails = options.problemDetails ?? false;
@@ -171,7 +182,8 @@ export class Application<Config = Record<string, unknown>> {
 
   /**
    * The pipeline, the same for socket and in-process requests:
-   * 1. refuse methods outside `allowedMethods` (501);
+   * 1. refuse methods outside `allowedMethods` (501) and paths the router
+   *    must not see (`guardPath`: 400/414; `OPTIONS *` answered there);
    * 2. dispatch: match the route, adapt and call the handler (`router.dispatch`);
    * 3. turn the result into a `Response` (`toResponse`);
    * 4. on any error: the error views, then the built-in page (`handleError`);
@@ -183,7 +195,7 @@ export class Application<Config = Record<string, unknown>> {
     let result: Response;
     try {
       if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
-      const out = this.router.dispatch(request, response);
+      const out = guardPath(request, this) ?? this.router.dispatch(request, response);
       // perf: hello. Await only a promise: a synchronous handler's value needs no extra microtask.
       result = toResponse(isThenable(out) ? await out : out, response);
     } catch (error) {
@@ -260,6 +272,10 @@ export class Application<Config = Record<string, unknown>> {
       response = await this.process(request);
       // HTTP/2 has no Connection header: its sessions get a GOAWAY instead.
       if (this.#closing && req.httpVersionMajor === 1) response.headers.set("connection", "close");
+      // A body abandoned half-read (a form refused mid-stream) is neither
+      // drained by Node nor safe to drain: close rather than leave the
+      // connection stuck mid-body (issue 7).
+      else if (!req.complete && req.readableDidRead && req.httpVersionMajor === 1) response.headers.set("connection", "close");
       if (this.#accessLog !== undefined) logAccess(this.#accessLog, this, { request, response, res, start });
       writeResponse(response, res);
     } catch (error) {
@@ -334,6 +350,8 @@ export class Application<Config = Record<string, unknown>> {
       throw error;
     }
     options.signal?.addEventListener("abort", () => void this.close(), { once: true });
+    // A handler's forgotten rejected promise is logged, not a crash (issue 7).
+    this.#unwatchFaults = watchUnhandledRejections({ error: (message, ...meta) => this.logger.error(message, ...meta) });
     return server.node;
   }
 
@@ -368,6 +386,7 @@ export class Application<Config = Record<string, unknown>> {
     if (!server) return this.#stopping ?? Promise.resolve();
     this.#server = undefined;
     this.#closing = true;
+    this.#unwatchFaults?.();
     this.#stopping = server.close(options.timeout ?? 10_000).then(() => this.#shutdown());
     return this.#stopping;
   }

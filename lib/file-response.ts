@@ -250,7 +250,9 @@ class FileStream extends Readable {
     }
     read(fd, Buffer.allocUnsafe(length), 0, length, this.#position, (error, bytesRead, buffer) => {
       if (error) return this.destroy(error);
-      if (bytesRead === 0) return void this.push(null);
+      // The file shrank since it was stat'ed: cut the response rather than
+      // send less than the Content-Length promised (the client would hang).
+      if (bytesRead === 0) return this.destroy(new Error(`${this.#path} is shorter than when the response began.`));
       this.#position += bytesRead;
       this.push(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
     });

@@ -57,4 +57,5 @@ export type { FileOptions, FileResponse } from "./file-response.js";
 export { Route } from "./route.js";
 export type { BuildOptions, Handler, PathMatch, Pattern, RouteOptions } from "./route.js";
 export { Router } from "./router.js";
+export { sameSiteTarget } from "./safe-redirect.js";
 export type { Builder, Matcher, RouteLike, RouteMatch } from "./router.js";

@@ -172,18 +172,7 @@ export function parseMultipart(
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({
-      headers: { "content-type": contentType },
-      defParamCharset: "utf8",
-      limits: {
-        fileSize: options.maxFileSize,
-        fieldSize: options.maxFieldSize,
-        files: options.maxFiles,
-        fields: options.maxFields,
-        parts: options.maxParts,
-        headerPairs: 100,
-      },
-    });
+    parser = makeParser(contentType, options);
   } catch (error) {
     if (!Buffer.isBuffer(source)) source.resume();
     return Promise.reject(new BadRequest(`Invalid multipart Content-Type: ${(error as Error).message}.`));
@@ -196,7 +185,9 @@ export function parseMultipart(
       if (done) return;
       done = true;
       stopFeeding();
-      parser.destroy();
+      // busboy may be mid-write (it emits 'limit' and then touches the file
+      // stream): destroying it synchronously crashed the process (issue 7).
+      queueMicrotask(() => parser.destroy());
       reject(error);
     };
     parser.on("field", (name, value, info) => {
@@ -230,6 +221,24 @@ export function parseMultipart(
     } else {
       stopFeeding = feed(source, parser, options.limit, fail);
     }
+  });
+}
+
+/** A busboy parser with our limits; throws on a Content-Type without a boundary. */
+function makeParser(contentType: string, options: MultipartOptions): busboy.Busboy {
+  return busboy({
+    headers: { "content-type": contentType },
+    defParamCharset: "utf8",
+    limits: {
+      // busboy stops at the limit itself (a file of exactly maxFileSize bytes
+      // is "truncated"); ours are the most bytes allowed (issue 7).
+      fileSize: options.maxFileSize + 1,
+      fieldSize: options.maxFieldSize + 1,
+      files: options.maxFiles,
+      fields: options.maxFields,
+      parts: options.maxParts,
+      headerPairs: 100,
+    },
   });
 }
 

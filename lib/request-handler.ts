@@ -6,6 +6,7 @@ import { abort, type AbortOptions } from "./errors.js";
 import type { Request } from "./request.js";
 import { Response } from "./response.js";
 import type { BuildOptions } from "./route.js";
+import { checkRedirectTarget, sameSiteTarget } from "./safe-redirect.js";
 
 /** The HTTP verbs a handler method may be named after (lower case), webapp2's standard set. */
 export const STANDARD_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"] as const;
@@ -45,6 +46,14 @@ export interface RedirectOptions {
   permanent?: boolean;
   /** An explicit 3xx status (303, 307, 308, ...). */
   status?: number;
+  /**
+   * The target came from the client (`?next=`): keep it on this site. A
+   * target that would leave it (`//evil.example`, `/\evil.example`, an
+   * absolute URL) goes to `fallback` instead; see `sameSiteTarget`.
+   */
+  sameSite?: boolean;
+  /** Where a refused `sameSite` target goes instead (`/`). */
+  fallback?: string;
 }
 
 /**
@@ -118,14 +127,21 @@ export class RequestHandler {
 
   /**
    * Answer with a redirect to `uri` (302, or 301 when `permanent`) and
-   * return the response, so `return this.redirect("/")` reads well.
+   * return the response, so `return this.redirect("/")` reads well. With
+   * `sameSite`, a target from the client is kept on this site. A
+   * `javascript:` (or `data:`, `vbscript:`) target is refused with a
+   * `TypeError`, never sent.
+   *
+   * @example
+   * return this.redirect(this.request.get("next") ?? "/", { sameSite: true });
    */
   redirect(uri: string, options: RedirectOptions = {}): Response {
     const status = options.status ?? (options.permanent ? 301 : 302);
     if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
+    const target = options.sameSite ? (sameSiteTarget(uri) ?? options.fallback ?? "/") : uri;
     this.response.clear();
     this.response.setStatus(status);
-    this.response.headers.set("location", uri);
+    this.response.headers.set("location", checkRedirectTarget(target));
     return this.response;
   }
 

@@ -7,6 +7,7 @@ import { serializeCookie, type CookieOptions } from "./cookies.js";
 import { reasonPhrase } from "./errors.js";
 import type { FileOptions, FileResponse } from "./file-response.js";
 import { HeaderMap, type HeadersInit } from "./header-map.js";
+import { checkRedirectTarget } from "./safe-redirect.js";
 import type { Request } from "./request.js";
 
 export type { CookieOptions } from "./cookies.js";
@@ -83,11 +84,16 @@ export class Response {
     return fileResponse(path, options);
   }
 
-  /** A redirect to `location`: 302 by default; 301, 303, 307 and 308 are the others. */
+  /**
+   * A redirect to `location`: 302 by default; 301, 303, 307 and 308 are the
+   * others. A `javascript:`, `vbscript:` or `data:` target, or one with
+   * control characters, is refused with a `TypeError` (see
+   * `checkRedirectTarget`); for a target from the client, see `sameSiteTarget`.
+   */
   static redirect(location: string, status = 302): Response {
     if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
     const res = new Response(undefined, status);
-    res.headers.set("location", location);
+    res.headers.set("location", checkRedirectTarget(location));
     return res;
   }
 

@@ -4,6 +4,7 @@
  */
 import { compile, parse, pathToRegexp, type Key, type Token } from "path-to-regexp";
 import { BadRequest } from "./errors.js";
+import { assertSafeRegExp } from "./redos.js";
 import type { RouteKwargs } from "./request.js";
 
 /** A handler as routes hold it; the router's adapters decide what shapes are callable. */
@@ -38,6 +39,8 @@ export interface RouteOptions {
   bodyLimit?: number;
   /** A JSON route: its errors (404 and 405 included) are answered as JSON whatever the client accepts. */
   json?: boolean;
+  /** Accept a RegExp (pattern or `params` constraint) that can backtrack catastrophically; refused by default (see `lib/redos.ts`). */
+  allowUnsafeRegExp?: boolean;
   /** Answer this route's errors as RFC 9457 `application/problem+json` (in place of the app's choice). */
   problemDetails?: boolean;
 }
@@ -153,6 +156,11 @@ export class Route {
         }
         return [name, new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, ""))];
       });
+    }
+    // ReDoS (issue 7): each route regex is checked once, here, never per request.
+    if (!options.allowUnsafeRegExp) {
+      assertSafeRegExp(this.#regexp, String(pattern));
+      for (const [name, re] of this.#constraints ?? []) assertSafeRegExp(re, `params.${name} of ${String(pattern)}`);
     }
   }
 

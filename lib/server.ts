@@ -120,7 +120,20 @@ export function createNodeServer(listener: Listener, settings: ServerSettings = 
   }
   Object.assign(server, { keepAliveTimeout: s.keepAliveTimeout, maxRequestsPerSocket: s.maxRequestsPerSocket });
   server.on("clientError", answerClientError);
+  // Node starts headersTimeout at a request's first byte, so a connection
+  // that sends nothing would stay open for ever (issue 7). Plain HTTP only:
+  // a TLS socket's raw bytes are read by the TLS layer.
+  if (!transport.tls && s.headersTimeout > 0) server.on("connection", (socket: Socket) => closeIfSilent(socket, s.headersTimeout));
   return server;
+}
+
+/** Destroy `socket` if it has not sent a byte after `ms`; one timer per connection, not per request. */
+function closeIfSilent(socket: Socket, ms: number): void {
+  const timer = setTimeout(() => {
+    if (socket.bytesRead === 0) socket.destroy();
+  }, ms);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
 }
 
 /**

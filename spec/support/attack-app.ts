@@ -23,10 +23,10 @@ class PostHandler extends RequestHandler {
   }
 }
 
-/** A redirect helper fed by the client: `?to=` goes to `handler.redirect()`. */
+/** The same-site redirect helper fed by the client: `?to=` goes to `handler.redirect(to, { sameSite: true })`. */
 class GoHandler extends RequestHandler {
   get() {
-    return this.redirect(this.request.query.get("to") ?? "/");
+    return this.redirect(this.request.query.get("to") ?? "/", { sameSite: true });
   }
 }
 
@@ -45,12 +45,16 @@ export function attackRoutes(app: Application): void {
   app.route("/echo")(async (request: Request) => `got ${(await request.body()).length} bytes`);
   app.route("/text")(async (request: Request) => new Response(await request.text(), 200, { "content-type": "text/plain; charset=utf-8" }));
   app.route("/json")(async (request: Request) => ({ received: await request.json() }));
-  app.route("/form")(async (request: Request) => {
+  const formHandler = async (request: Request) => {
     const form = await request.form();
     const out: Record<string, unknown> = Object.create(null);
     for (const [name, value] of form) out[name] = value instanceof UploadedFile ? { file: value.filename, size: value.size } : value;
     return { fields: [...form.keys()].length, form: out };
-  });
+  };
+  app.route("/form")(formHandler);
+  // A route with a large body limit, so the form's own limits answer first.
+  app.route("/form-big", { bodyLimit: 4 * 1024 * 1024 })(formHandler);
+  app.route("/redirect-raw")((request: Request) => Response.redirect(request.query.get("to") ?? "/"));
   app.route("/query")((request: Request) => ({ keys: [...request.query.keys()], first: request.query.toObject() }));
   app.route("/cookies")((request: Request) => ({ cookies: request.cookies }));
   app.route("/path")((request: Request) => ({ path: request.path, raw: request.rawPath }));
@@ -78,11 +82,6 @@ export function attackRoutes(app: Application): void {
       yield "two";
     })(),
   );
-  app.route("/floating")(() => {
-    // Not awaited: the rejection must be logged, not crash the process.
-    void Promise.reject(new Error("nobody awaited me")).catch((error: unknown) => app.logger.error("floating rejection", error));
-    return "answered";
-  });
   app.route("/slow")(async () => {
     await sleep(200);
     return "slow done";

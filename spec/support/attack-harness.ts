@@ -20,8 +20,9 @@ import { readdirSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import type { Server } from "node:http";
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import { Application, type ApplicationOptions, type Logger } from "../../lib/index.js";
+import { attackApp } from "./attack-app.js";
 
 /** One parsed HTTP/1.1 response. */
 export interface RawResponse {
@@ -30,6 +31,8 @@ export interface RawResponse {
   /** Header names lower case; repeated headers joined with `, ` (`set-cookie` with `\n`). */
   headers: Record<string, string>;
   body: string;
+  /** The body's length in bytes, as framed. */
+  bodyLength: number;
   /** The bytes as sent (head and body), for exact assertions. */
   raw: string;
 }
@@ -59,6 +62,8 @@ export interface AttackOptions {
   gap?: number;
   /** Skip the keep-alive follow-up (for cases that leave the connection mid-request). */
   noFollowUp?: boolean;
+  /** The request is a HEAD: its answer has no body whatever its Content-Length. */
+  head?: boolean;
 }
 
 const quietTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
@@ -74,8 +79,15 @@ export interface Target {
   logged: [string, unknown][];
   /** Every `uncaughtException`/`unhandledRejection` seen while the target ran. */
   faults: unknown[];
+
   /** Check invariants 1 to 3 and close the app. */
   finish(): Promise<void>;
+  /** Invariant 1 and the server side of 3: a fresh connection is served, and no connection is left open. */
+  check(): Promise<void>;
+  /** Close the app and stop recording faults. */
+  close(): Promise<void>;
+  /** Invariants 2 and 3 against the state before this target started. */
+  checkLeaks(): Promise<void>;
 }
 
 /**
@@ -104,19 +116,28 @@ export async function startTarget(build: (logger: Logger) => Application, option
     faults,
     async finish() {
       try {
-        // 1. Alive: a fresh connection is served.
-        const health = await attack(target, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", { noFollowUp: true });
-        expect(health.response.status).toBe(200);
-        expect(health.response.body).toBe("ok");
-        // 3. No connection left open on the server once our sockets are gone.
-        await eventually(() => connections(server), 0);
+        await target.check();
       } finally {
-        await app.close({ timeout: 200 });
-        process.off("uncaughtException", onFault);
-        process.off("unhandledRejection", onFault);
+        await target.close();
       }
+      await target.checkLeaks();
+    },
+    async check() {
+      // 1. Alive: a fresh connection is served.
+      const health = await attack(target, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", { noFollowUp: true });
+      expect(health.response.status).toBe(200);
+      expect(health.response.body).toBe("ok");
+      // 3. No connection left open on the server once our sockets are gone.
+      await eventually(() => connections(server), 0);
+    },
+    async close() {
+      await app.close({ timeout: 200 });
+      process.off("uncaughtException", onFault);
+      process.off("unhandledRejection", onFault);
+    },
+    async checkLeaks() {
       // 2. No fault escaped.
-      expect(faults).toEqual([]);
+      expect(faults.map((f) => (f instanceof Error ? f.stack : String(f)))).toEqual([]);
       // 3. No handle or temporary file left behind (timers settle within a tick or two).
       await eventually(() => openSockets(), baseline.sockets);
       await eventually(() => Math.max(quietTimers(), baseline.timers), baseline.timers);
@@ -124,6 +145,35 @@ export async function startTarget(build: (logger: Logger) => Application, option
     },
   };
   return target;
+}
+
+/**
+ * Register an `afterEach` that finishes (checks and closes) every target
+ * started in the test, and return the starter: `start(options?, extend?)`
+ * runs the attack app with `options`, after `extend` added routes.
+ */
+export function targets(): (options?: ApplicationOptions, extend?: (app: Application) => void) => Promise<Target> {
+  const started: Target[] = [];
+  afterEach(async () => {
+    const list = started.splice(0);
+    try {
+      for (const target of list) await target.check();
+    } finally {
+      for (const target of list) await target.close();
+    }
+    // The first target's baseline predates them all.
+    await list[0]?.checkLeaks();
+    for (const target of list.slice(1)) expect(target.faults).toEqual([]);
+  });
+  return async (options, extend) => {
+    const target = await startTarget((logger) => {
+      const app = attackApp(logger, options);
+      extend?.(app);
+      return app;
+    });
+    started.push(target);
+    return target;
+  };
 }
 
 function connections(server: Server): Promise<number> {
@@ -152,7 +202,7 @@ export async function attack(target: Pick<Target, "port">, bytes: string | Buffe
   const started = Date.now();
   const socket = await open(target.port);
   try {
-    const reader = new ResponseReader(socket);
+    const reader = new ResponseReader(socket, { heads: options.head ? 1 : 0 });
     const pieces = options.pieces ?? [bytes];
     for (let i = 0; i < pieces.length; i++) {
       if (i > 0 && options.gap) await new Promise((resolve) => setTimeout(resolve, options.gap));
@@ -212,10 +262,11 @@ export class ResponseReader {
   closed = false;
   #parsed: RawResponse[] = [];
   #waiters: (() => void)[] = [];
-  #head = false;
+  #heads: number;
 
-  constructor(socket: Socket, options: { head?: boolean } = {}) {
-    this.#head = options.head ?? false;
+  /** `heads`: how many of the first answers are to HEAD requests (no body). */
+  constructor(socket: Socket, options: { heads?: number } = {}) {
+    this.#heads = options.heads ?? 0;
     socket.setEncoding("latin1");
     socket.on("data", (chunk: string) => {
       this.text += chunk;
@@ -256,8 +307,9 @@ export class ResponseReader {
 
   #parse(): void {
     for (;;) {
-      const parsed = parseOne(this.text, this.#head);
+      const parsed = parseOne(this.text, this.#heads > 0);
       if (parsed === undefined) return;
+      if (this.#heads > 0) this.#heads--;
       this.#parsed.push(parsed.response);
       this.text = this.text.slice(parsed.length);
     }
@@ -303,7 +355,7 @@ export function parseOne(text: string, head = false): { response: RawResponse; l
     return undefined;
   }
   const bodyText = Buffer.from(body, "latin1").toString("utf8");
-  return { response: { status: code, reason: status[2]!, headers, body: bodyText, raw: text.slice(0, offset) }, length: offset };
+  return { response: { status: code, reason: status[2]!, headers, body: bodyText, bodyLength: body.length, raw: text.slice(0, offset) }, length: offset };
 }
 
 /** A plain GET as raw bytes. */
