@@ -23,17 +23,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hasCommand, loadGenerator, runLoad, sendRequests, type LoadResult } from "./load.js";
 import { describeMachine, renderResults, ROOT, type InjectRow, type MemoryRow, type Row } from "./report.js";
-import { TARGETS, type ServerScenario, type Target } from "./scenarios.js";
+import { loadPeer, TARGETS, type ServerScenario, type Target } from "./scenarios.js";
 import type { ChildMessage } from "./server.js";
 
 const PEERS = ["node:http", "handlerkit", "fastify", "hono", "express"] as const;
-const SERVES: Record<string, readonly ServerScenario[]> = {
-  "node:http": ["hello", "param", "routes1000", "regex1000", "json-post"],
-  handlerkit: ["hello", "param", "routes1000", "regex1000", "json-post"],
-  fastify: ["hello", "param", "routes1000", "json-post"],
-  hono: ["hello", "param", "routes1000", "json-post"],
-  express: ["hello", "param", "routes1000", "json-post"],
-};
 const INJECTORS = ["handlerkit", "fastify", "hono"];
 const INJECT_TARGETS = ["hello", "param"];
 const MEMORY_PEERS = ["node:http", "handlerkit", "fastify", "hono", "express"];
@@ -131,11 +124,14 @@ async function check(peer: string, port: number, target: Target): Promise<void> 
 
 async function measureServers(s: Settings, generator: "wrk" | "autocannon"): Promise<Row[]> {
   const rows: Row[] = [];
+  // Which scenarios each peer serves, from its own file (the servers themselves run in children).
+  const serves = new Map<string, readonly ServerScenario[]>();
+  for (const peer of s.peers) serves.set(peer, (await loadPeer(peer)).scenarios);
   const scenarios = [...new Set(s.targets.map((t) => t.scenario))];
   for (let round = 0; round < s.rounds; round++) {
     for (const scenario of scenarios) {
       // Rotate the order each round, so no peer always runs first or last.
-      const peers = s.peers.filter((p) => SERVES[p]?.includes(scenario));
+      const peers = s.peers.filter((p) => serves.get(p)!.includes(scenario));
       const order = peers.map((_, i) => peers[(i + round) % peers.length]!);
       for (const peer of order) {
         const server = await startServer(peer, scenario);

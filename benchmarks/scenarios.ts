@@ -78,12 +78,14 @@ export type Inject = () => Promise<{ status: number; body: string }>;
  */
 export interface Peer {
   name: string;
-  /** The npm package whose version is reported (none for node:http). */
-  packageName?: string;
+  /** The scenarios it serves (`regex1000`: handlerkit and node:http only). */
   scenarios: readonly ServerScenario[];
   serve(scenario: ServerScenario, options: ServeOptions): Promise<import("node:http").Server>;
   inject?(target: Target): Promise<Inject>;
 }
 
-/** Every GET scenario except regex1000, which only handlerkit and node:http serve. */
-export const ALL_SCENARIOS: readonly ServerScenario[] = ["hello", "param", "routes1000", "json-post"];
+/** Import a peer's adapter from `peers/` by its name (`node:http` → `peers/node-http.js`). */
+export async function loadPeer(name: string): Promise<Peer> {
+  const module = (await import(`./peers/${name.replace(/[^a-z0-9]+/gi, "-")}.js`)) as { peer: Peer };
+  return module.peer;
+}

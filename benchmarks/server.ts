@@ -9,7 +9,7 @@
  * - `inject <peer> <target> <warmMs> <runMs>`: in-process requests in a
  *   sequential loop; reports the count and the elapsed time.
  */
-import { TARGETS, type Peer, type ServerScenario } from "./scenarios.js";
+import { loadPeer, TARGETS, type ServerScenario } from "./scenarios.js";
 
 /** The messages a child sends to the runner. */
 export type ChildMessage =
@@ -18,16 +18,6 @@ export type ChildMessage =
   | { type: "cpu"; micros: number }
   | { type: "injected"; count: number; ms: number }
   | { type: "failed"; message: string };
-
-/** The file name of a peer's adapter (`node:http` → `node-http`). */
-export function peerFile(name: string): string {
-  return name.replace(/[^a-z0-9]+/gi, "-");
-}
-
-async function loadPeer(name: string): Promise<Peer> {
-  const module = (await import(`./peers/${peerFile(name)}.js`)) as { peer: Peer };
-  return module.peer;
-}
 
 // Run by hand (no IPC channel), the messages go to stdout: that is how a
 // server is profiled (see README.md).

@@ -190,14 +190,33 @@ export class Application<Config = Record<string, unknown>> {
    * 5. settle headers and drop bodies for HEAD/204/304 (`response.prepare`).
    */
   async process(request: Request): Promise<Response> {
+    return this.#respond(request);
+  }
+
+  // perf: hello. `process` without promises when the handler is synchronous:
+  // its response comes back as it is, and #serve writes it at once. Only an
+  // asynchronous handler, or an error, goes through #settle.
+  #respond(request: Request): Response | Promise<Response> {
     request.app = this;
     const response = new Response();
     let result: Response;
     try {
       if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
       const out = guardPath(request, this) ?? this.router.dispatch(request, response);
-      // perf: hello. Await only a promise: a synchronous handler's value needs no extra microtask.
-      result = toResponse(isThenable(out) ? await out : out, response);
+      if (isThenable(out)) return this.#settle(request, response, out);
+      result = toResponse(out, response);
+    } catch (error) {
+      return this.#settle(request, response, Promise.reject(error));
+    }
+    result.prepare(request.method === "HEAD", request);
+    return result;
+  }
+
+  /** The rest of the pipeline for a handler's promise (or an error): steps 3 to 5, awaited. */
+  async #settle(request: Request, response: Response, out: PromiseLike<unknown>): Promise<Response> {
+    let result: Response;
+    try {
+      result = toResponse(await out, response);
     } catch (error) {
       result = await this.handleError(request, error);
     }
@@ -269,7 +288,8 @@ export class Application<Config = Record<string, unknown>> {
       const request = this.#requestClass.fromNode(req, res);
       // perf: the access log costs two field tests when it is off.
       const start = this.#accessLog === undefined ? 0 : performance.now();
-      response = await this.process(request);
+      const pending = this.#respond(request);
+      response = isThenable(pending) ? await pending : pending;
       // HTTP/2 has no Connection header: its sessions get a GOAWAY instead.
       if (this.#closing && req.httpVersionMajor === 1) response.headers.set("connection", "close");
       // A body abandoned half-read (a form refused mid-stream) is neither

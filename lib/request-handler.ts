@@ -81,6 +81,14 @@ export class RequestHandler {
     this.initialize(request, response);
   }
 
+  /**
+   * The request's `AbortSignal`: it fires when the client disconnects or
+   * the route's `timeout` expires (see `request.signal`).
+   */
+  get signal(): AbortSignal {
+    return this.request.signal;
+  }
+
   /** Set `request`, `response` and `app`. Override to prepare per-request state (call `super`). */
   initialize(request: Request, response: Response): void {
     this.request = request;

@@ -102,6 +102,8 @@ export class Request {
   #onEnd: (() => unknown)[] | undefined;
   #ended = false;
   #id: string | undefined;
+  // perf: made on first use of `signal`, so requests that never ask pay nothing.
+  #abort: AbortController | undefined;
 
   constructor(method: string, url: string, headers: HeaderMap, raw?: IncomingMessage, scheme = "http", host?: string) {
     this.method = method;
@@ -201,6 +203,38 @@ export class Request {
       if (forwarded) return forwarded.split(",")[0]!.trim();
     }
     return this.headers.get("host") ?? this.#host ?? "localhost";
+  }
+
+  /**
+   * An `AbortSignal` that fires when the client disconnects before the
+   * response is sent, or when the route's (or app's) `timeout` expires
+   * (`reason` is then a `TimeoutError` `DOMException`). Hand it to
+   * `fetch`, database drivers and timers so abandoned work stops early.
+   *
+   * @example
+   * const rows = await db.query(sql, { signal: request.signal });
+   */
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      const res = this.#rawResponse;
+      if (res !== undefined && !res.writableFinished) {
+        // A response closed before it finished means the client went away.
+        res.once("close", () => {
+          if (!res.writableFinished) this.abort(new DOMException("The client disconnected.", "AbortError"));
+        });
+      }
+    }
+    return this.#abort.signal;
+  }
+
+  /**
+   * Abort `signal` with `reason` (the application does so on timeout and
+   * client disconnect); later calls do nothing.
+   */
+  abort(reason?: unknown): void {
+    this.#abort ??= new AbortController();
+    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
   }
 
   /**

@@ -37,6 +37,11 @@ export interface RouteOptions {
   params?: Record<string, RegExp>;
   /** The body limit in bytes for requests to this route, in place of the app's. */
   bodyLimit?: number;
+  /**
+   * Milliseconds the handler may take; past it `request.signal` aborts and
+   * the client gets 503 (in place of the app's `timeout`).
+   */
+  timeout?: number;
   /** A JSON route: its errors (404 and 405 included) are answered as JSON whatever the client accepts. */
   json?: boolean;
   /** Accept a RegExp (pattern or `params` constraint) that can backtrack catastrophically; refused by default (see `lib/redos.ts`). */

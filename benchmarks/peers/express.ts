@@ -36,7 +36,6 @@ function build(scenario: ServerScenario): Express {
 
 export const peer: Peer = {
   name: "express",
-  packageName: "express",
   scenarios: ["hello", "param", "routes1000", "json-post"],
   serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     return new Promise((resolve) => {

@@ -28,7 +28,6 @@ function build(scenario: ServerScenario, options: ServeOptions): FastifyInstance
 
 export const peer: Peer = {
   name: "fastify",
-  packageName: "fastify",
   scenarios: ["hello", "param", "routes1000", "json-post"],
   async serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     const app = build(scenario, options);

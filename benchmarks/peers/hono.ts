@@ -27,7 +27,6 @@ function build(scenario: ServerScenario): Hono {
 
 export const peer: Peer = {
   name: "hono",
-  packageName: "hono",
   scenarios: ["hello", "param", "routes1000", "json-post"],
   serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     const server = createAdaptorServer({ fetch: build(scenario).fetch }) as Server;

@@ -197,6 +197,20 @@ describe("multipart", () => {
     expect(fits.response.body).toBe('{"files":1}');
   });
 
+  // Regression (issue 7): busboy emits 'limit' and then writes to the file
+  // stream; destroying the parser inside that event threw a TypeError out
+  // of a socket 'data' handler, an uncaughtException that killed the process.
+  it("a file or field over its limit, mid-stream, is a 413 and never crashes the process", async () => {
+    const target = await start();
+    const file = await attack(target, multipart(part("f", "z".repeat(65), "f.bin") + part("g", "after") + "--XX--\r\n", "/form-tight"));
+    expect(file.response.status).toBe(413);
+    expect(file.response.body).toBe('413 Payload Too Large\nThe file "f.bin" is larger than the limit of 64 bytes.\n');
+    const field = await attack(target, multipart(part("f", "z".repeat(65)) + "--XX--\r\n", "/form-tight"));
+    expect(field.response.status).toBe(413);
+    const exact = await attack(target, multipart(part("f", "z".repeat(64), "f.bin") + part("g", "z".repeat(64)) + "--XX--\r\n", "/form-tight"));
+    expect(exact.response.body).toBe('{"names":["f","g"]}');
+  });
+
   it("spooled temporary files are removed after success, after a truncated body and after a handler error", async () => {
     // Files over 64 KiB are spooled to disk; the invariants check the temp dir after the test.
     const target = await start(undefined, (app) =>

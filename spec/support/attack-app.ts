@@ -54,6 +54,11 @@ export function attackRoutes(app: Application): void {
   app.route("/form")(formHandler);
   // A route with a large body limit, so the form's own limits answer first.
   app.route("/form-big", { bodyLimit: 4 * 1024 * 1024 })(formHandler);
+  // Tight multipart limits, so random forms cross each of them.
+  app.route("/form-tight")(async (request: Request) => {
+    const form = await request.form({ maxFileSize: 64, maxFieldSize: 64, maxFiles: 2, maxFields: 3, memoryThreshold: 16 });
+    return { names: [...form.keys()] };
+  });
   app.route("/redirect-raw")((request: Request) => Response.redirect(request.query.get("to") ?? "/"));
   app.route("/query")((request: Request) => ({ keys: [...request.query.keys()], first: request.query.toObject() }));
   app.route("/cookies")((request: Request) => ({ cookies: request.cookies }));
