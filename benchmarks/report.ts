@@ -91,6 +91,15 @@ function cpu(rows: Row[], peer: string, target: string): number {
 }
 
 /**
+ * The least CPU µs per request of a peer on a target over the rounds: other
+ * processes can only add to a server's cost (cache misses, a busy sibling
+ * core), so the best round is the closest to what the code itself costs.
+ */
+function bestCpu(rows: Row[], peer: string, target: string): number {
+  return Math.min(...rows.filter((r) => r.peer === peer && r.target === target).map((r) => r.cpuMicrosPerRequest));
+}
+
+/**
  * Median over rounds of the ratio to node:http in the same round: by req/s,
  * or by CPU time per request (node:http's over the peer's, so higher is
  * better either way). The CPU ratio holds up when other processes share the
@@ -107,7 +116,7 @@ function ratioToRaw(rows: Row[], peer: string, target: string, by: "rps" | "cpu"
 
 function serverTable(rows: Row[]): string[] {
   const lines = [
-    "| scenario | framework | req/s (median) | × node:http | p99 latency | server CPU per request | × node:http by CPU | req/s range over rounds |",
+    "| scenario | framework | req/s (median) | × node:http | p99 latency | server CPU per request (median / best) | × node:http by CPU (median / best) | req/s range over rounds |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const target of TARGETS) {
@@ -122,8 +131,8 @@ function serverTable(rows: Row[]): string[] {
         fmt(median(values)),
         ratioFmt(ratioToRaw(rows, peer, target.name)),
         `${p99.toFixed(2)} ms`,
-        `${cpu(rows, peer, target.name).toFixed(1)} µs`,
-        ratioFmt(ratioToRaw(rows, peer, target.name, "cpu")),
+        `${cpu(rows, peer, target.name).toFixed(1)} / ${bestCpu(rows, peer, target.name).toFixed(1)} µs`,
+        `${ratioFmt(ratioToRaw(rows, peer, target.name, "cpu"))} / ${ratioFmt(bestCpu(rows, "node:http", target.name) / bestCpu(rows, peer, target.name))}`,
         `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`,
       ];
       lines.push(`| ${cells.join(" | ")} |`);
@@ -136,6 +145,7 @@ interface Check {
   name: string;
   rps: number;
   cpu: number;
+  bestCpu: number;
   bound: number;
 }
 
@@ -147,9 +157,10 @@ function targets(results: RunResults): Check[] {
     bound,
     rps: rps(rows, "handlerkit", hk) / rps(rows, otherPeer, other),
     cpu: cpu(rows, otherPeer, other) / cpu(rows, "handlerkit", hk),
+    bestCpu: bestCpu(rows, otherPeer, other) / bestCpu(rows, "handlerkit", hk),
   });
   const checks: Check[] = [
-    { name: "hello ≥ 0.95× node:http", bound: 0.95, rps: ratioToRaw(rows, "handlerkit", "hello"), cpu: ratioToRaw(rows, "handlerkit", "hello", "cpu") },
+    { ...both("hello ≥ 0.95× node:http", 0.95, "hello", "hello", "node:http"), rps: ratioToRaw(rows, "handlerkit", "hello"), cpu: ratioToRaw(rows, "handlerkit", "hello", "cpu") },
     ...["hello", "param", "json-post"].map((t) => both(`${t} ≥ Fastify`, 1, t, t)),
     both("routes1000: last ≥ 0.9× first", 0.9, "routes1000-last", "routes1000-first", "handlerkit"),
     both("routes1000-last ≥ Fastify's", 1, "routes1000-last", "routes1000-last"),
@@ -158,7 +169,7 @@ function targets(results: RunResults): Check[] {
   ];
   for (const t of INJECT_NAMES) {
     const ratio = rps(injects, "handlerkit", t) / rps(injects, "fastify", t);
-    checks.push({ name: `inject ${t} ≥ 1.5× fastify.inject`, bound: 1.5, rps: ratio, cpu: NaN });
+    checks.push({ name: `inject ${t} ≥ 1.5× fastify.inject`, bound: 1.5, rps: ratio, cpu: NaN, bestCpu: NaN });
   }
   return checks.filter((c) => Number.isFinite(c.rps));
 }
@@ -201,14 +212,15 @@ export function renderResults(results: RunResults): string {
     "",
     "## Targets (issue 6)",
     "",
-    "Each target as a ratio that must reach the bound, from req/s and from server CPU time per request (in process: req/s only).",
+    "Each target as a ratio that must reach the bound: from median req/s, from median server CPU time per request, and from the best round's CPU time per request (in process: req/s only).",
     "",
-    "| target | bound | by req/s | met | by CPU per request | met |",
-    "| --- | ---: | ---: | --- | ---: | --- |",
+    "| target | bound | by req/s | met | by CPU per request | met | by best CPU per request | met |",
+    "| --- | ---: | ---: | --- | ---: | --- | ---: | --- |",
   );
   const verdict = (value: number, bound: number) => (Number.isFinite(value) ? (value >= bound ? "yes" : "**no**") : "");
   for (const c of targets(results)) {
-    out.push(`| ${c.name} | ${c.bound.toFixed(2)} | ${ratioFmt(c.rps)} | ${verdict(c.rps, c.bound)} | ${ratioFmt(c.cpu)} | ${verdict(c.cpu, c.bound)} |`);
+    const cells = [c.name, c.bound.toFixed(2), ratioFmt(c.rps), verdict(c.rps, c.bound), ratioFmt(c.cpu), verdict(c.cpu, c.bound), ratioFmt(c.bestCpu), verdict(c.bestCpu, c.bound)];
+    out.push(`| ${cells.join(" | ")} |`);
   }
   return out.join("\n");
 }

@@ -18,7 +18,9 @@ import { Request, type RequestInit } from "./request.js";
 import { STANDARD_METHODS } from "./request-handler.js";
 import { Response } from "./response.js";
 import { abandonResponse, writeResponse } from "./response-writer.js";
-import { Route, type Pattern, type RouteOptions } from "./route.js";
+import type { Converter } from "./converters.js";
+import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./route.js";
+import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./route-params.js";
 import { Router, type RouteLike } from "./router.js";
 import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server.js";
 
@@ -55,6 +57,21 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   accessLog?: AccessLogOption;
   /** How JSON is written (JSON views, JSON error bodies) and read (`request.json()`): `{ stringify, parse, indent, contentType }`. */
   json?: JsonOptions;
+  /**
+   * The trailing-slash policy of routes that set none: `strict` (default),
+   * `redirect` (301, or 308 for other methods than GET/HEAD) or `ignore`.
+   */
+  trailingSlash?: TrailingSlash;
+  /**
+   * Milliseconds a handler may take (routes may set their own); past it
+   * `request.signal` aborts and the client gets 503. Off by default.
+   */
+  timeout?: number;
+  /**
+   * Run each request in an `AsyncLocalStorage` context so `getRequest()`
+   * and `getApp()` work anywhere in its call chain. Default true.
+   */
+  context?: boolean;
   /** Answer JSON errors as RFC 9457 `application/problem+json` (`type`, `title`, `status`, `detail`, `instance`). Default false. */
   problemDetails?: boolean;
 }
@@ -71,7 +88,10 @@ export type ErrorHandler = (request: Request, response: Response, error: unknown
  * return it unchanged. Works as a standard decorator (`(cls, context)`, what
  * `tsc` emits), a legacy one (`(cls)`), and a plain call.
  */
-export type Registrar = <T extends HandlerClass | HandlerFunction>(target: T, context?: unknown) => T;
+export type Registrar<P extends Pattern = Pattern, Params = P extends string ? RouteParams<P> : never> = <T extends HandlerFor<P, Params>>(
+  target: T & CheckResult<T>,
+  context?: unknown,
+) => T;
 
 /** Options of `app.close()`. */
 export interface CloseOptions {
@@ -80,7 +100,7 @@ export interface CloseOptions {
 }
 
 /** A startup or shutdown hook (`app.onStartup`, `app.onShutdown`). */
-export type LifecycleHook = (app: Application<any>) => unknown;
+export type LifecycleHook = (app: Application<any, any>) => unknown;
 
 /**
  * A handlerkit application: an ordered router of handlers, the options, the
@@ -95,7 +115,7 @@ export type LifecycleHook = (app: Application<any>) => unknown;
  * app.route("/")((request) => "Hello, world!");
  * await app.listen(8080);
  */
-export class Application<Config = Record<string, unknown>> {
+export class Application<Config = Record<string, unknown>, const Routes extends readonly RouteLike[] = RouteLike[]> {
   /** The class used for requests; override in a subclass to extend `Request`. */
   static requestClass: typeof Request = Request;
   /** The class used for routers. */
@@ -120,6 +140,12 @@ export class Application<Config = Record<string, unknown>> {
   readonly json: Readonly<JsonOptions>;
   /** Whether JSON errors are RFC 9457 problem details (routes may override). */
   readonly problemDetails: boolean;
+  /** The trailing-slash policy of routes that set none. */
+  readonly trailingSlash: TrailingSlash;
+  /** The default handler timeout in milliseconds (`undefined`: none). */
+  readonly timeout: number | undefined;
+  /** Whether requests run in the `getRequest()` context. */
+  readonly context: boolean;
   readonly serverSettings: Readonly<ServerSettings>;
 
   #requestClass: typeof Request;
@@ -131,7 +157,7 @@ export class Application<Config = Record<string, unknown>> {
   #stopping: Promise<void> | undefined;
   #unwatchFaults: (() => void) | undefined;
 
-  constructor(routes: Iterable<RouteLike> = [], options: ApplicationOptions<Config> = {}) {
+  constructor(routes: Routes | Iterable<RouteLike> = [], options: ApplicationOptions<Config> = {}) {
     if ("insecureHTTPParser" in options) {
       throw new TypeError("insecureHTTPParser is refused: it lets request smuggling through. Fix the client instead.");
     }
@@ -149,6 +175,9 @@ export class Application<Config = Record<string, unknown>> {
     this.logger = options.logger ?? console;
     this.json = options.json ?? {};
     this.problemDetails = options.problemDetails ?? false;
+    this.trailingSlash = options.trailingSlash ?? "strict";
+    this.timeout = options.timeout;
+    this.context = options.context ?? true;
     this.#accessLog = options.accessLog === false ? undefined : options.accessLog;
     const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval } = options;
     this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval };
@@ -162,10 +191,13 @@ export class Application<Config = Record<string, unknown>> {
    * @app.route("/health") class Health extends RequestHandler { get() { return 204; } }
    * app.route("/hello/:name")((request, params) => `Hello, ${params.name}!`);
    */
-  route(pattern: Pattern, options?: RouteOptions): Registrar {
+  route<const P extends Pattern, const C extends Record<string, RegExp | Converter<any>> = {}>(
+    pattern: P,
+    options?: RouteOptions & { params?: C },
+  ): Registrar<P, P extends string ? RouteParams<P, C> : never> {
     const router = this.router;
-    return function register<T extends HandlerClass | HandlerFunction>(target: T, _context?: unknown): T {
-      router.add(new Route(pattern, target, options));
+    return function register<T>(target: T, _context?: unknown): T {
+      router.add(new Route(pattern, target as never, options));
       return target;
     };
   }
@@ -176,7 +208,7 @@ export class Application<Config = Record<string, unknown>> {
   }
 
   /** The URL of a named route; params the template does not use become the query string. */
-  uriFor(name: string, params?: Record<string, unknown>, options?: import("./route.js").BuildOptions): string {
+  uriFor<Name extends RouteName<Routes>>(name: Name, ...[params, options]: UriForArgs<Routes, Name, BuildOptions>): string {
     return this.router.build(undefined, name, params, options);
   }
 

@@ -86,7 +86,7 @@ function usageError(message: string): void {
   process.exit(2);
 }
 
-function isApplication(value: unknown): value is Application<any> {
+function isApplication(value: unknown): value is Application<any, any> {
   return typeof (value as Application | undefined)?.run === "function" && typeof (value as Application).handle === "function";
 }
 

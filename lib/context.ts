@@ -26,6 +26,6 @@ export function getRequest(): Request | undefined {
 }
 
 /** The application handling the current request (see {@link getRequest}). */
-export function getApp(): Application<any> | undefined {
+export function getApp(): Application<any, any> | undefined {
   return requestContext.getStore()?.app;
 }

@@ -75,7 +75,7 @@ export interface RedirectOptions {
 export class RequestHandler {
   request!: Request;
   response!: Response;
-  app!: Application<any>;
+  app!: Application<any, any>;
 
   constructor(request: Request, response: Response) {
     this.initialize(request, response);

@@ -34,8 +34,8 @@ export interface RequestInit {
   remoteAddress?: string;
 }
 
-/** The values of a route's named parameters: strings, or arrays of them for `*splat`s. */
-export type RouteKwargs = Record<string, string | string[] | undefined>;
+/** The values of a route's named parameters: strings, arrays of them for `*splat`s, or what a converter gave. */
+export type RouteKwargs = Record<string, any>;
 
 /** Read options for the body methods. */
 export interface BodyOptions {
@@ -76,7 +76,7 @@ export class Request {
   /** The `node:http` request, when there was a socket. */
   readonly raw: IncomingMessage | undefined;
   /** The application handling this request (set by the application). */
-  app!: Application<any>;
+  app!: Application<any, any>;
   /** The route that matched, once routing has run. */
   route: Route | undefined = undefined;
   /** Positional route arguments (unnamed RegExp groups), decoded. */

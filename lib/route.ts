@@ -3,15 +3,39 @@
  * handler, compiled once when it is made.
  */
 import { compile, parse, pathToRegexp, type Key, type Token } from "path-to-regexp";
-import { BadRequest } from "./errors.js";
+import type { HandlerInstance, LazyHandler } from "./adapters.js";
+import { isConverter, type Converter } from "./converters.js";
+import { BadRequest, HttpError } from "./errors.js";
 import { assertSafeRegExp } from "./redos.js";
-import type { RouteKwargs } from "./request.js";
+import type { Request, RouteKwargs } from "./request.js";
+import type { Response } from "./response.js";
+import type { RouteParams } from "./route-params.js";
 
 /** A handler as routes hold it; the router's adapters decide what shapes are callable. */
 export type Handler = unknown;
 
 /** What a route's pattern may be: a RegExp, or a path-to-regexp template string. */
 export type Pattern = string | RegExp;
+
+/** How a route treats a trailing slash the template does not have (or lacks one it has). */
+export type TrailingSlash = "strict" | "redirect" | "ignore";
+
+/** The HTTP verb methods a class handler may have. */
+type VerbMethod = "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "trace";
+
+/**
+ * The handlers a route with pattern `P` accepts, checked at compile time:
+ * for a template, a class whose verb methods take its params object (or
+ * nothing), or a function `(request, params)`; for a RegExp, any class or
+ * function. Lazy handlers, and objects for custom adapters, always pass.
+ */
+export type HandlerFor<P extends Pattern, Params = P extends string ? RouteParams<P> : never> =
+  | (P extends string
+      ? (new (request: Request, response: Response) => HandlerInstance & { [K in VerbMethod]?: (params: Params, ...rest: never[]) => unknown }) | ((request: Request, params: Params) => unknown)
+      : (new (request: Request, response: Response) => HandlerInstance) | ((request: Request, ...args: any[]) => unknown))
+  | LazyHandler
+  // An object for a custom adapter: anything but a function.
+  | { call?: never; apply?: never; bind?: never; [key: string]: unknown };
 
 /** Options of a route, the webapp2 set plus limits. */
 export interface RouteOptions {
@@ -28,13 +52,17 @@ export interface RouteOptions {
   /** The handler method to call instead of the one named after the HTTP verb. */
   handlerMethod?: string;
   /**
-   * Constraints on template parameters: a parameter whose decoded value does
-   * not match its RegExp (whole value) makes the route not match.
+   * Constraints and converters for parameters. A RegExp constrains: a
+   * decoded value that does not match it (whole value) makes the route not
+   * match. A `Converter` (such as `converters.int`) constrains by its
+   * `pattern` too, then hands the handler its parsed value (a throw there is
+   * a 400) and formats values when building URLs.
    *
    * @example
    * new Route("/users/:id", UserHandler, { params: { id: /\d+/ } });
+   * new Route("/orders/:id", OrderHandler, { params: { id: converters.int } });
    */
-  params?: Record<string, RegExp>;
+  params?: Record<string, RegExp | Converter<any>>;
   /** The body limit in bytes for requests to this route, in place of the app's. */
   bodyLimit?: number;
   /**
@@ -46,6 +74,13 @@ export interface RouteOptions {
   json?: boolean;
   /** Accept a RegExp (pattern or `params` constraint) that can backtrack catastrophically; refused by default (see `lib/redos.ts`). */
   allowUnsafeRegExp?: boolean;
+  /**
+   * `strict` (the default): `/a/` and `/a` are different paths. `ignore`:
+   * the other form matches too. `redirect`: the other form is redirected to
+   * the template's (301 for GET and HEAD, 308 otherwise, so a POST keeps its
+   * body). In place of the app's `trailingSlash`.
+   */
+  trailingSlash?: TrailingSlash;
   /** Answer this route's errors as RFC 9457 `application/problem+json` (in place of the app's choice). */
   problemDetails?: boolean;
 }
@@ -88,10 +123,10 @@ const EMPTY_ARGS: string[] = [];
  * new Route("/users/:id", UserHandler, { name: "user", methods: ["GET", "PUT"] });
  * new Route(/^\/products\/(\d+)$/, ProductHandler);
  */
-export class Route {
-  readonly pattern: Pattern;
+export class Route<const P extends Pattern = Pattern, const N extends string = string, const C extends Record<string, RegExp | Converter<any>> = {}> {
+  readonly pattern: P;
   readonly handler: Handler;
-  readonly name: string | undefined;
+  readonly name: N | undefined;
   readonly methods: ReadonlySet<string> | undefined;
   readonly schemes: ReadonlySet<string> | undefined;
   readonly defaults: Readonly<Record<string, string | number>> | undefined;
@@ -119,11 +154,14 @@ export class Route {
 
   readonly #regexp: RegExp;
   readonly #keys: readonly Key[] | undefined;
-  readonly #constraints: [string, RegExp][] | undefined;
+  readonly #constraints: [string, RegExp | undefined, Converter | undefined][] | undefined;
   readonly #tokens: readonly Token[] | undefined;
   #compiled: ((params?: Record<string, string | string[]>) => string) | undefined;
 
-  constructor(pattern: Pattern, handler: Handler, options: RouteOptions = {}) {
+  /** The params type of the handler (type-level only: see `RouteParams`). */
+  declare readonly paramsType: P extends string ? RouteParams<P, C> : Record<string, unknown>;
+
+  constructor(pattern: P, handler: HandlerFor<P, P extends string ? RouteParams<P, C> : never>, options: RouteOptions & { name?: N; params?: C } = {}) {
     this.pattern = pattern;
     this.handler = handler;
     this.options = options;
@@ -155,17 +193,19 @@ export class Route {
       this.firstSegment = regexpFirstSegment(pattern);
     }
     if (options.params) {
-      this.#constraints = Object.entries(options.params).map(([name, re]) => {
+      this.#constraints = Object.entries(options.params).map(([name, spec]) => {
         if (this.#keys && !this.#keys.some((k) => k.name === name)) {
           throw new TypeError(`Route ${JSON.stringify(String(pattern))} has no parameter "${name}" to constrain.`);
         }
-        return [name, new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, ""))];
+        const converter = isConverter(spec) ? spec : undefined;
+        const re = converter ? converter.pattern : (spec as RegExp);
+        return [name, re && new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, "")), converter];
       });
     }
     // ReDoS (issue 7): each route regex is checked once, here, never per request.
     if (!options.allowUnsafeRegExp) {
       assertSafeRegExp(this.#regexp, String(pattern));
-      for (const [name, re] of this.#constraints ?? []) assertSafeRegExp(re, `params.${name} of ${String(pattern)}`);
+      for (const [name, re] of this.#constraints ?? []) if (re) assertSafeRegExp(re, `params.${name} of ${String(pattern)}`);
     }
   }
 
@@ -207,9 +247,12 @@ export class Route {
       }
     }
     if (this.#constraints !== undefined) {
-      for (const [name, re] of this.#constraints) {
+      for (const [name, re, converter] of this.#constraints) {
         const value = kwargs[name];
-        if (value !== undefined && !re.test(Array.isArray(value) ? value.join("/") : value)) return null;
+        if (value === undefined) continue;
+        const text = Array.isArray(value) ? value.join("/") : String(value);
+        if (re !== undefined && !re.test(text)) return null;
+        if (converter !== undefined) kwargs[name] = convert(converter, name, text);
       }
     }
     return { args, kwargs };
@@ -228,10 +271,12 @@ export class Route {
     const values: Record<string, unknown> = { ...this.defaults, ...params };
     const used: Record<string, string | string[]> = {};
     const names = new Set(this.paramNames);
+    const converters = new Map(this.#constraints?.filter(([, , c]) => c?.format).map(([name, , c]) => [name, c!]));
     for (const name of names) {
       const value = values[name];
       if (value === undefined || value === null) continue;
-      used[name] = Array.isArray(value) ? value.map(String) : String(value);
+      const converter = converters.get(name);
+      used[name] = converter ? converter.format!(value) : Array.isArray(value) ? value.map(String) : String(value);
     }
     for (const name of requiredParams(this.#tokens)) {
       if (!(name in used)) throw new TypeError(`Missing parameter "${name}" to build route "${label}".`);
@@ -247,6 +292,17 @@ export class Route {
     const qs = search.toString();
     if (qs) path += `?${qs}`;
     return path;
+  }
+}
+
+// A converter's parse error is the client's fault (400), unless it already
+// chose a status.
+function convert(converter: Converter, name: string, text: string): unknown {
+  try {
+    return converter.parse(text);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new BadRequest(`Invalid value for parameter "${name}".`, { cause: error });
   }
 }
 

@@ -7,6 +7,7 @@ import type { Dispatcher } from "./dispatcher.js";
 import { MethodNotAllowed, NotFound } from "./errors.js";
 import type { Request, RouteKwargs } from "./request.js";
 import type { Response } from "./response.js";
+import { matchOtherSlash } from "./trailing-slash.js";
 import { Route, type BuildOptions, type Handler, type Pattern, type RouteOptions } from "./route.js";
 
 /** A route that matched a request, with its decoded parameters. */
@@ -87,6 +88,8 @@ export class Router {
   readonly routes: Route[] = [];
   #byName = new Map<string, Route>();
   #index: RouteIndex | undefined;
+  /** Whether some route has a non-strict `trailingSlash` (the app may have one too). */
+  #slashPolicies = false;
   // perf: hello. `undefined` means the default, called directly rather than
   // through a wrapper function: one call less per request for each.
   #matcher: Matcher | undefined = undefined;
@@ -100,13 +103,14 @@ export class Router {
 
   /** Add a route (a `Route` or a `[pattern, handler, options?]` pair) at the end. */
   add(route: RouteLike): Route {
-    const r = route instanceof Route ? route : new Route(route[0], route[1], route[2]);
+    const r = route instanceof Route ? route : new Route(route[0], route[1] as never, route[2]);
     if (r.name !== undefined) {
       if (this.#byName.has(r.name)) throw new TypeError(`A route named "${r.name}" already exists.`);
       this.#byName.set(r.name, r);
     }
     this.routes.push(r);
     this.#index = undefined;
+    if ((r.options.trailingSlash ?? "strict") !== "strict") this.#slashPolicies = true;
     return r;
   }
 
@@ -157,6 +161,11 @@ export class Router {
     }
     if (allowed !== undefined) {
       throw new MethodNotAllowed(undefined, { headers: { allow: [...allowed].sort().join(", ") } });
+    }
+    // Only a path no route matched pays for the trailing-slash policy.
+    if (this.#slashPolicies || (request.app?.trailingSlash ?? "strict") !== "strict") {
+      const other = matchOtherSlash(this.routes, request);
+      if (other !== undefined) return other;
     }
     throw new NotFound();
   }

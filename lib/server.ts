@@ -292,7 +292,7 @@ export interface RunOptions extends TransportOptions {
  * close gracefully and exit. Resolves to the server, or `undefined` in a
  * primary.
  */
-export async function runApplication(app: Application<any>, options: RunOptions = {}): Promise<NodeServer | undefined> {
+export async function runApplication(app: Application<any, any>, options: RunOptions = {}): Promise<NodeServer | undefined> {
   const shutdownTimeout = options.shutdownTimeout ?? 10_000;
   if (options.workers !== undefined && options.workers > 0 && cluster.isPrimary) {
     await runPrimary({ workers: options.workers, restartDelay: options.restartDelay, shutdownTimeout, logger: app.logger, secure: options.tls !== undefined });

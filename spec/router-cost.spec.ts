@@ -52,7 +52,7 @@ describe("Router.defaultMatcher cost (issue 6)", () => {
   });
 
   it("still tests, in order, every route whose first segment is not literal", () => {
-    const routes = Array.from({ length: 1000 }, (_, i) => new Route(`/r${i}/:id`, handler));
+    const routes: Route[] = Array.from({ length: 1000 }, (_, i) => new Route(`/r${i}/:id`, handler));
     routes.splice(500, 0, new Route("/:any/:id", handler, { methods: ["POST"] }), new Route(/^\/r999\/(?:x|y)$/, handler));
     const router = new Router(routes);
     // The catch-all refuses GET (it only counts towards Allow), the alternation does not match: 3 tests.

@@ -1,0 +1,147 @@
+/**
+ * Compile-time specs (issue 8), checked by `tsc` in `npm test`: each
+ * `@ts-expect-error` line must be an error, and each `expectTypeOf` must
+ * hold, or the type check fails.
+ */
+import { expectTypeOf } from "vitest";
+import {
+  Application,
+  type Converter,
+  RedirectRoute,
+  Request,
+  RequestHandler,
+  Response,
+  Route,
+  converters,
+  lazy,
+  type ParamsOf,
+  type RouteParams,
+} from "../lib/index.js";
+
+// ParamsOf: one template-literal parser.
+expectTypeOf<ParamsOf<"/users/:id/posts/:slug">>().toEqualTypeOf<{ id: string; slug: string }>();
+expectTypeOf<ParamsOf<"/archive{/:year}">>().toEqualTypeOf<{ year?: string }>();
+expectTypeOf<ParamsOf<"/files/*path">>().toEqualTypeOf<{ path: string[] }>();
+expectTypeOf<ParamsOf<"/:file{.:ext}">>().toEqualTypeOf<{ file: string; ext?: string }>();
+expectTypeOf<ParamsOf<"/static">>().toEqualTypeOf<{}>();
+expectTypeOf<ParamsOf<"/price/\\$:amount">>().toEqualTypeOf<{ amount: string }>();
+expectTypeOf<RouteParams<"/users/:id/:tab", { id: Converter<number> }>>().toEqualTypeOf<{ id: number; tab: string }>();
+
+const app = new Application();
+
+// Function handlers get typed params from the template.
+app.route("/users/:id/posts/:slug")((request, params) => {
+  expectTypeOf(request).toEqualTypeOf<Request>();
+  expectTypeOf(params).toEqualTypeOf<{ id: string; slug: string }>();
+  return `${params.id}/${params.slug}`;
+});
+// @ts-expect-error: no such parameter in the template
+app.route("/users/:id")((_request, params) => params.name);
+app.route("/files/*path{.:ext}")((_request, params) => {
+  expectTypeOf(params).toEqualTypeOf<{ path: string[]; ext?: string }>();
+});
+// Converters type the value.
+app.route("/orders/:id", { params: { id: converters.int } })((_request, params) => {
+  expectTypeOf(params.id).toEqualTypeOf<number>();
+  return { id: params.id + 1 };
+});
+// RegExp routes pass positional strings.
+app.route(/^\/sum\/(\d+)\/(\d+)$/)((_request, a: string, b: string) => Number(a) + Number(b));
+
+// app.route() returns what it was given, as a decorator and as a call.
+const fn = (request: Request) => request.rawPath;
+expectTypeOf(app.route("/x")(fn)).toEqualTypeOf(fn);
+@app.route("/health")
+class Health extends RequestHandler {
+  get() {
+    return 204;
+  }
+}
+expectTypeOf(app.route("/h2")(Health)).toEqualTypeOf<typeof Health>();
+
+// A handler's return type must be convertible by the dispatcher.
+// @ts-expect-error: a function is not a response
+app.route("/bad-fn")(() => () => "nope");
+// @ts-expect-error: nor a symbol, even asynchronously
+app.route("/bad-symbol")(async () => Symbol("x"));
+app.route("/ok")(async () => ({ ok: true }));
+app.route("/ok2")(() => new Response("x"));
+class BadReturn extends RequestHandler {
+  get() {
+    return Symbol("nope");
+  }
+}
+// @ts-expect-error: a verb method returns a symbol
+app.route("/bad-class")(BadReturn);
+
+// new Route() checks a class handler's methods against the template's params.
+class UserHandler extends RequestHandler {
+  get(params: { id: string }) {
+    return params;
+  }
+}
+class NoParams extends RequestHandler {
+  get() {
+    return "all";
+  }
+}
+class WrongParams extends RequestHandler {
+  get(params: { name: string }) {
+    return params;
+  }
+}
+class Positional extends RequestHandler {
+  get(id: string) {
+    return id;
+  }
+}
+new Route("/users/:id", UserHandler);
+new Route("/users/:id", NoParams);
+// @ts-expect-error: UserHandler needs { id }, the template gives { name }
+new Route("/users/:name", UserHandler);
+// @ts-expect-error: WrongParams wants { name }
+new Route("/users/:id", WrongParams);
+// @ts-expect-error: a template passes one params object, not positional strings
+new Route("/users/:id", Positional);
+new Route(/^\/users\/(\d+)$/, Positional);
+new Route("/lazy/:id", lazy(async () => ({}), "X"));
+new Route("/custom", { handle: (request: Request) => request.rawPath });
+
+// Typed reverse routing: the route table comes from the routes given.
+const typed = new Application([
+  new Route("/users/:id", UserHandler, { name: "user" }),
+  new Route("/posts/:year/:slug", (_request: Request, p: { year: string; slug: string }) => p, { name: "post" }),
+  new Route("/orders/:id", (_request: Request, p: { id: number }) => p, { name: "order", params: { id: converters.int } }),
+  new Route("/home", NoParams, { name: "home" }),
+  new RedirectRoute("/old/:id", { name: "user" }, { name: "old" }),
+  ["/pair/:x", NoParams],
+]);
+typed.uriFor("user", { id: 1 });
+typed.uriFor("user", { id: "1", tab: "posts" }); // extra params: the query string
+typed.uriFor("post", { year: 2024, slug: "hello" });
+typed.uriFor("order", { id: 7 });
+typed.uriFor("home");
+typed.uriFor("home", {}, { full: true, host: "example.com" });
+typed.uriFor("old", { id: 3 });
+// @ts-expect-error: no route is named "nope"
+typed.uriFor("nope");
+// @ts-expect-error: "user" needs its id
+typed.uriFor("user");
+// @ts-expect-error: "post" needs a slug too
+typed.uriFor("post", { year: 2024 });
+// @ts-expect-error: a converted id is a number
+typed.uriFor("order", { id: "seven" });
+
+// An application without typed routes builds any name.
+app.uriFor("anything", { a: 1 });
+const annotated: Application = typed;
+annotated.uriFor("whatever");
+
+// Handlers see the signal and the request.
+class Signals extends RequestHandler {
+  get() {
+    expectTypeOf(this.signal).toEqualTypeOf<AbortSignal>();
+    expectTypeOf(this.request.signal).toEqualTypeOf<AbortSignal>();
+  }
+}
+void Signals;
