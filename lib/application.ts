@@ -7,9 +7,10 @@ import type { AddressInfo } from "node:net";
 import { logAccess, type AccessLogOption } from "./access-log.js";
 import { isThenable, type HandlerClass, type HandlerFunction } from "./adapters.js";
 import { DEFAULT_BODY_LIMIT } from "./body-reader.js";
+import { requestContext } from "./context.js";
 import { toResponse } from "./dispatcher.js";
 import { errorPage } from "./error-page.js";
-import { HttpError, NotImplemented } from "./errors.js";
+import { HttpError, NotImplemented, ServiceUnavailable } from "./errors.js";
 import type { JsonOptions } from "./json-encoder.js";
 import { watchUnhandledRejections } from "./fault-guard.js";
 import { DEFAULT_MAX_PARAMS } from "./multi-dict.js";
@@ -150,6 +151,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
 
   #requestClass: typeof Request;
   #server: GracefulServer | undefined;
+  #respondInContext: (request: Request) => Response | Promise<Response>;
   #closing = false;
   #accessLog: Exclude<AccessLogOption, false> | undefined;
   #startupHooks: LifecycleHook[] = [];
@@ -178,6 +180,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     this.trailingSlash = options.trailingSlash ?? "strict";
     this.timeout = options.timeout;
     this.context = options.context ?? true;
+    this.#respondInContext = this.#respond.bind(this);
     this.#accessLog = options.accessLog === false ? undefined : options.accessLog;
     const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval } = options;
     this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval };
@@ -222,7 +225,13 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
    * 5. settle headers and drop bodies for HEAD/204/304 (`response.prepare`).
    */
   async process(request: Request): Promise<Response> {
-    return this.#respond(request);
+    return this.#run(request);
+  }
+
+  // The pipeline inside the getRequest() context (unless `context: false`).
+  // perf: hello. A bound method made once per app, not a closure per request.
+  #run(request: Request): Response | Promise<Response> {
+    return this.context ? requestContext.run(request, this.#respondInContext, request) : this.#respond(request);
   }
 
   // perf: hello. `process` without promises when the handler is synchronous:
@@ -235,7 +244,11 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     try {
       if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
       const out = guardPath(request, this) ?? this.router.dispatch(request, response);
-      if (isThenable(out)) return this.#settle(request, response, out);
+      if (isThenable(out)) {
+        // The route is known once dispatch has matched (synchronously).
+        const timeout = request.route?.options.timeout ?? this.timeout;
+        return this.#settle(request, response, timeout === undefined ? out : withTimeout(request, out, timeout));
+      }
       result = toResponse(out, response);
     } catch (error) {
       return this.#settle(request, response, Promise.reject(error));
@@ -320,7 +333,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       const request = this.#requestClass.fromNode(req, res);
       // perf: the access log costs two field tests when it is off.
       const start = this.#accessLog === undefined ? 0 : performance.now();
-      const pending = this.#respond(request);
+      const pending = this.#run(request);
       response = isThenable(pending) ? await pending : pending;
       // HTTP/2 has no Connection header: its sessions get a GOAWAY instead.
       if (this.#closing && req.httpVersionMajor === 1) response.headers.set("connection", "close");
@@ -452,4 +465,28 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       }
     }
   }
+}
+
+/**
+ * Settle with `work`, or after `ms` abort the request's signal and reject
+ * with a 503 (`Retry-After: 1`). A late result is dropped; a late rejection
+ * is caught here (the request was answered), never left unhandled.
+ */
+function withTimeout(request: Request, work: PromiseLike<unknown>, ms: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      request.abort(new DOMException(`The handler took longer than ${ms} ms.`, "TimeoutError"));
+      reject(new ServiceUnavailable("The request took too long and was abandoned.", { expose: true, headers: { "retry-after": "1" } }));
+    }, ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

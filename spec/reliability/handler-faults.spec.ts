@@ -5,7 +5,7 @@
  * step, and the process keeps serving.
  */
 import { describe, expect, it } from "vitest";
-import { HttpError, type Request } from "../../lib/index.js";
+import { HttpError, Route, type Request } from "../../lib/index.js";
 import { attack, get, open, ResponseReader, targets } from "../support/attack-harness.js";
 
 const start = targets();
@@ -120,8 +120,50 @@ describe("errors beyond the handler", () => {
     expect(after.response.status).toBe(200);
   });
 
-  it.todo("a handler that never answers: the route's timeout (GET /never with { timeout: 100 }) answers 503 within 1 s, and this.signal / request.signal is aborted (needs issue 8: timeout)");
-  it.todo("a handler that never answers, app-wide: new Application(routes, { timeout: 100 }) answers GET /never with 503 within 1 s and the connection stays reusable (needs issue 8: timeout)");
+  it("a handler that never answers: the route's timeout (GET /never with { timeout: 100 }) answers 503 within 1 s, and this.signal / request.signal is aborted", async () => {
+    let signal: AbortSignal | undefined;
+    const target = await start(undefined, (app) =>
+      app.add(
+        new Route("/never", (request: Request) => {
+          signal = request.signal;
+          return new Promise(() => {});
+        }, { timeout: 100 }),
+      ),
+    );
+    const started = Date.now();
+    const result = await attack(target, get("/never", { accept: "application/json" }));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(result.response.status).toBe(503);
+    expect(result.response.headers["retry-after"]).toBe("1");
+    expect(result.response.body).toBe('{"error":503,"message":"The request took too long and was abandoned."}');
+    expect(signal?.aborted).toBe(true);
+    expect((signal?.reason as DOMException).name).toBe("TimeoutError");
+    expect(result.reused).toBe(true);
+    expect(messages(target.logged)).toEqual(["GET /never: uncaught error"]);
+    target.logged.length = 0;
+  });
+
+  it("a handler that never answers, app-wide: new Application(routes, { timeout: 100 }) answers GET /never with 503 within 1 s and the connection stays reusable", async () => {
+    let late = false;
+    const target = await start({ timeout: 100 }, (app) =>
+      app.route("/never")(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        late = true;
+        return "too late";
+      }),
+    );
+    const started = Date.now();
+    const result = await attack(target, get("/never"));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(result.response.status).toBe(503);
+    expect(result.response.body).toBe("503 Service Unavailable\nThe request took too long and was abandoned.\n");
+    expect(result.reused).toBe(true);
+    // The late result is dropped without an error.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(late).toBe(true);
+    expect(target.faults).toEqual([]);
+    target.logged.length = 0;
+  });
 
   it("50 concurrent failing requests leave nothing behind", async () => {
     const target = await start();

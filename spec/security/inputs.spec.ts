@@ -140,7 +140,28 @@ describe("bodies", () => {
     expect(failed).toMatchObject({ status: 400, message: "The request body could not be read." });
   });
 
-  it.todo("a client that disconnects mid-body: the handler sees request.signal aborted (POST /upload-abort, Content-Length: 1000, 10 bytes then close → signal.aborted === true) (needs issue 8: request.signal)");
+  it("a client that disconnects mid-body: the handler sees request.signal aborted (POST /upload-abort, Content-Length: 1000, 10 bytes then close → signal.aborted === true)", async () => {
+    let signal: AbortSignal | undefined;
+    const target = await start(undefined, (app) =>
+      app.route("/upload-abort")(async (request: Request) => {
+        signal = request.signal;
+        try {
+          return `got ${(await request.body()).length}`;
+        } catch {
+          return "gone";
+        }
+      }),
+    );
+    const { open } = await import("../support/attack-harness.js");
+    const socket = await open(target.port);
+    socket.write("POST /upload-abort HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly ten..");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(signal?.aborted).toBe(false);
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(signal?.aborted).toBe(true);
+    expect((signal?.reason as DOMException).name).toBe("AbortError");
+  });
 });
 
 describe("multipart", () => {
