@@ -2,7 +2,8 @@
  * The example application that `npm start` serves: a few handlers showing
  * classes, functions, parameters, JSON and an error.
  */
-import { Application, RequestHandler, Route } from "../lib/index.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Application, RequestHandler, Route, converters, sse } from "../lib/index.js";
 
 const products = new Map([
   ["1", { id: "1", name: "Teapot", price: 18 }],
@@ -38,6 +39,8 @@ app.route("/")(() => [
   '<li><a href="/products/1">/products/1</a> (JSON)</li>',
   '<li><a href="/products">/products</a> (a function returning JSON)</li>',
   '<li><a href="/products/99">/products/99</a> (a 404)</li>',
+  '<li><a href="/orders/7">/orders/7</a> (a typed, converted parameter)</li>',
+  '<li><a href="/clock">/clock</a> (Server-Sent Events)</li>',
   '<li><a href="/boom">/boom</a> (an uncaught error: a 500)</li></ul>',
 ].join("\n"));
 
@@ -46,3 +49,19 @@ app.route("/products", { methods: ["GET"] })(() => [...products.values()]);
 app.route("/boom")(() => {
   throw new Error("This handler fails on purpose.");
 });
+
+// A converter types and validates the parameter: /orders/7 gives the number 7, /orders/x a 404.
+app.route("/orders/:id", { params: { id: converters.int } })((_request, params) => ({ order: params.id, next: params.id + 1 }));
+
+// Server-Sent Events: one tick a second until the client goes away.
+app.route("/clock")((request) =>
+  sse(
+    (async function* () {
+      for (let i = 0; !request.signal.aborted; i++) {
+        yield { id: i, event: "tick", data: { now: new Date().toISOString() } };
+        await sleep(1000);
+      }
+    })(),
+    { signal: request.signal },
+  ),
+);

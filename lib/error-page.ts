@@ -197,3 +197,17 @@ function textPage(body: ErrorBody): string {
   if (body.stack !== undefined) text += `\n${body.stack}\n`;
   return text;
 }
+
+/**
+ * The problem details of an error. `type` is `about:blank` (the status
+ * says it all) unless the error carries a `type` URI; `title` is the
+ * reason phrase; `detail` is the message when it says more than the title
+ * and may be shown (4xx, or debug mode); `instance` is the request path.
+ * An error's `detail` data goes in the `errors` extension.
+ *
+ * @example
+ * // {"type":"about:blank","title":"Not Found","status":404,"detail":"No such user","instance":"/users/7"}
+ */
+export function problemDetails(request: Request, error: unknown, debug: boolean, hidden?: string): ProblemDetails {
+  return toProblem(request, errorBody(error, debug, hidden), (error as { type?: unknown } | null)?.type);
+}

@@ -2,7 +2,7 @@
  * RFC 9457 problem details: errors as `application/problem+json`, an
  * alternative to the jsonview shape `{"error", "message"}`.
  */
-import { errorBody, type ErrorBody } from "./error-page.js";
+import type { ErrorBody } from "./error-page.js";
 import { reasonPhrase } from "./errors.js";
 import type { Request } from "./request.js";
 
@@ -25,20 +25,6 @@ export interface ProblemDetails {
  */
 export function wantsProblemDetails(request: Request): boolean {
   return request.route?.options.problemDetails ?? request.app?.problemDetails ?? false;
-}
-
-/**
- * The problem details of an error. `type` is `about:blank` (the status
- * says it all) unless the error carries a `type` URI; `title` is the
- * reason phrase; `detail` is the message when it says more than the title
- * and may be shown (4xx, or debug mode); `instance` is the request path.
- * An error's `detail` data goes in the `errors` extension.
- *
- * @example
- * // {"type":"about:blank","title":"Not Found","status":404,"detail":"No such user","instance":"/users/7"}
- */
-export function problemDetails(request: Request, error: unknown, debug: boolean, hidden?: string): ProblemDetails {
-  return toProblem(request, errorBody(error, debug, hidden), (error as { type?: unknown } | null)?.type);
 }
 
 /** Turn an error body (the jsonview shape) into problem details. */

@@ -27,3 +27,19 @@ describe("examples/app.ts", () => {
     expect(boom.status).toBe(500);
   });
 });
+
+describe("examples/app.ts, issue 8 features", () => {
+  it("converts /orders/:id to a number and 404s what is not one", async () => {
+    expect(await (await app.getResponse("/orders/7")).json()).toEqual({ order: 7, next: 8 });
+    expect((await app.getResponse("/orders/x")).status).toBe(404);
+  });
+
+  it("streams the clock as text/event-stream", async () => {
+    const res = await app.getResponse("/clock");
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = res.toReadable()!;
+    const first = String(await new Promise((resolve) => reader.once("data", resolve)));
+    reader.destroy();
+    expect(first).toMatch(/^id: 0\nevent: tick\ndata: \{"now":"[^"]+"\}\n\n$/);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Application, BadRequest, HttpError, JsonHandler, Route, jsonView } from "../lib/index.js";
-import { problemDetails } from "../lib/problem-details.js";
+import { problemDetails } from "../lib/error-page.js";
 import { Request } from "../lib/request.js";
 
 const quiet = { error() {} };

@@ -1,0 +1,56 @@
+/** The public surface (STYLE example 13): the runtime names of the package root, pinned. */
+import { expect, it } from "vitest";
+
+it("exports exactly these runtime names from the package root", async () => {
+  const names = Object.keys(await import("../lib/index.js")).sort();
+  expect(names).toMatchInlineSnapshot(`
+    [
+      "Application",
+      "BadGateway",
+      "BadRequest",
+      "Conflict",
+      "Forbidden",
+      "GatewayTimeout",
+      "Gone",
+      "HeaderMap",
+      "HttpError",
+      "InternalServerError",
+      "JsonHandler",
+      "LazyHandler",
+      "LengthRequired",
+      "MethodNotAllowed",
+      "MultiDict",
+      "NotAcceptable",
+      "NotFound",
+      "NotImplemented",
+      "PayloadTooLarge",
+      "PreconditionFailed",
+      "RangeNotSatisfiable",
+      "RedirectRoute",
+      "Request",
+      "RequestHandler",
+      "RequestHeaderFieldsTooLarge",
+      "RequestTimeout",
+      "Response",
+      "Route",
+      "Router",
+      "ServiceUnavailable",
+      "TooManyRequests",
+      "URITooLong",
+      "Unauthorized",
+      "UnprocessableEntity",
+      "UnsupportedMediaType",
+      "UploadedFile",
+      "abort",
+      "converters",
+      "errorPage",
+      "escapeHtml",
+      "getApp",
+      "getRequest",
+      "jsonView",
+      "lazy",
+      "sameSiteTarget",
+      "sse",
+    ]
+  `);
+});
