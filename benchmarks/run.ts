@@ -13,7 +13,8 @@
  * Flags: `--quick` (a one-minute smoke run, RESULTS.md left alone),
  * `--rounds=N`, `--seconds=N` (per measurement), `--peers=a,b` (node:http is
  * always measured: it is the yardstick), `--targets=hello,routes1000`, and
- * `--no-inject`, `--no-memory`. Only a full, unfiltered run writes RESULTS.md.
+ * `--no-inject`, `--no-memory`, `--autocannon` (even when wrk is installed).
+ * Only a full, unfiltered run writes RESULTS.md.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -213,15 +214,15 @@ async function measureMemory(s: Settings): Promise<MemoryRow[]> {
 }
 
 async function main(): Promise<void> {
-  const s = settings(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const s = settings(argv);
   // Pin this process (and the in-process autocannon) to the load core.
   if (LOAD_CORE !== undefined) spawnSync("taskset", ["-a", "-cp", String(LOAD_CORE), String(process.pid)], { stdio: "ignore" });
-  const generator = loadGenerator();
+  const generator = argv.includes("--autocannon") ? { name: "autocannon" as const, version: "autocannon (in process)" } : loadGenerator();
   const started = Date.now();
   const loadBefore = loadavg()[0]!;
   process.stderr.write(`handlerkit benchmarks: ${generator.version}, ${s.rounds} round(s) of ${s.seconds} s, ${taskset ? "pinned (server core 0, load core 1)" : "not pinned (no taskset)"}\n`);
   const rows = await measureServers(s, generator.name);
-  const argv = process.argv.slice(2);
   const injects = argv.includes("--no-inject") ? [] : await measureInject(s);
   const memory = argv.includes("--no-memory") ? [] : await measureMemory(s);
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
   const machine = `${describeMachine(generator.version, taskset)}\n${load}`;
   const markdown = renderResults({ rows, injects, memory, machine, command, settings: s, seconds });
   process.stdout.write(`${markdown}\n`);
-  const partial = argv.some((a) => /^--(peers|targets|rounds|seconds|no-)/.test(a));
+  const partial = argv.some((a) => /^--(peers|targets|rounds|seconds|no-|autocannon)/.test(a));
   if (!s.quick && !partial) {
     writeFileSync(resultsFile, `${markdown}\n`);
     process.stderr.write(`Wrote ${resultsFile}\n`);

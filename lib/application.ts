@@ -9,7 +9,7 @@ import { isThenable, type HandlerClass, type HandlerFunction } from "./adapters.
 import { DEFAULT_BODY_LIMIT } from "./body-reader.js";
 import { requestContext } from "./context.js";
 import { toResponse } from "./dispatcher.js";
-import { errorPage } from "./error-page.js";
+import { errorPage, errorResponse } from "./error-page.js";
 import { HttpError, NotImplemented, ServiceUnavailable } from "./errors.js";
 import type { JsonOptions } from "./json-encoder.js";
 import { watchUnhandledRejections } from "./fault-guard.js";
@@ -281,8 +281,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     const view = this.errorHandlers[status];
     if (view !== undefined) {
       try {
-        const response = new Response(undefined, status);
-        if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) response.headers.set(name, value);
+        const response = errorResponse(error, status);
         return toResponse(await view(request, response, error), response);
       } catch (viewError) {
         this.logError(request, viewError, `error view for ${status} failed`);

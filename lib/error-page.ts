@@ -134,16 +134,7 @@ export interface ErrorPageOptions {
 export function errorPage(request: Request, error: unknown, debug: boolean, options: ErrorPageOptions = {}): Response {
   const status = errorStatus(error);
   const format = options.format ?? (isJsonRoute(request) ? "json" : errorFormat(request));
-  const response = new Response(undefined, status);
-  if (error instanceof HttpError) {
-    for (const [name, value] of Object.entries(error.headers)) {
-      try {
-        response.headers.set(name, value);
-      } catch {
-        // An invalid header (CR/LF in it) must not turn an error page into a crash.
-      }
-    }
-  }
+  const response = errorResponse(error, status);
   response.headers.set("x-content-type-options", "nosniff");
   const body = errorBody(error, debug);
   if (format === "json") {
@@ -163,6 +154,25 @@ export function errorPage(request: Request, error: unknown, debug: boolean, opti
   } else {
     response.setBody(textPage(body));
     response.headers.set("content-type", "text/plain; charset=utf-8");
+  }
+  return response;
+}
+
+/**
+ * A fresh, empty response for an error: its status, and the `HttpError`'s
+ * headers (`Allow`, `Retry-After`, ...). A header that cannot be sent (CR or
+ * LF in it) is left out: an error answer must never turn into a crash.
+ */
+export function errorResponse(error: unknown, status = errorStatus(error)): Response {
+  const response = new Response(undefined, status);
+  if (error instanceof HttpError) {
+    for (const [name, value] of Object.entries(error.headers)) {
+      try {
+        response.headers.set(name, value);
+      } catch {
+        // Left out; see above.
+      }
+    }
   }
   return response;
 }

@@ -3,7 +3,7 @@
  * its errors included. `jsonView(fn)` for functions, `JsonHandler` for
  * classes.
  */
-import { encodeErrorBody, errorBody, errorStatus } from "./error-page.js";
+import { encodeErrorBody, errorBody, errorResponse, errorStatus } from "./error-page.js";
 import { HttpError } from "./errors.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "./json-encoder.js";
 import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails } from "./problem-details.js";
@@ -68,16 +68,7 @@ export function jsonErrorResponse(
 ): Response {
   const status = errorStatus(error);
   if (status >= 500) request.app?.logError(request, error);
-  const response = new Response(undefined, status);
-  if (error instanceof HttpError) {
-    for (const [name, value] of Object.entries(error.headers)) {
-      try {
-        response.headers.set(name, value);
-      } catch {
-        // An invalid header must not turn an error answer into a crash.
-      }
-    }
-  }
+  const response = errorResponse(error, status);
   const app = request.app?.json;
   const body = errorBody(error, debug, HIDDEN_ERROR_MESSAGE);
   if (wantsProblemDetails(request)) {
