@@ -65,6 +65,8 @@ export const TARGETS: readonly Target[] = [
 export interface ServeOptions {
   /** `server.keepAliveTimeout` in ms (the memory figure holds 1,000 idle connections open). */
   keepAliveTimeout?: number;
+  /** handlerkit only: the `context` option (`getRequest()`), to measure what it costs. */
+  context?: boolean;
 }
 
 /** In-process requests: resolve once the answer (status and body) has been read. */

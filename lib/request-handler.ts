@@ -11,9 +11,18 @@ import { checkRedirectTarget, sameSiteTarget } from "./safe-redirect.js";
 /** The HTTP verbs a handler method may be named after (lower case), webapp2's standard set. */
 export const STANDARD_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"] as const;
 
+// perf: hello. The same method always gives the same name: computed once
+// (only methods in `allowedMethods` get this far, so the map stays small).
+const methodNames = new Map<string, string>();
+
 /** The handler method name for an HTTP method: `GET` → `get`, `VERSION-CONTROL` → `version_control`. */
 export function methodName(method: string): string {
-  return method.toLowerCase().replace(/-/g, "_");
+  let name = methodNames.get(method);
+  if (name === undefined) {
+    name = method.toLowerCase().replace(/-/g, "_");
+    methodNames.set(method, name);
+  }
+  return name;
 }
 
 /** What a handler class implements, computed once per class. */

@@ -51,7 +51,7 @@ export const peer: Peer = {
   name: "handlerkit",
   scenarios: ["hello", "param", "routes1000", "regex1000", "json-post"],
   async serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
-    const app = new Application(routes(scenario), { keepAliveTimeout: options.keepAliveTimeout });
+    const app = new Application(routes(scenario), { keepAliveTimeout: options.keepAliveTimeout, context: options.context });
     return await app.listen(0, "127.0.0.1");
   },
   async inject(target: Target): Promise<Inject> {
