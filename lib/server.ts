@@ -174,7 +174,10 @@ export function answerClientError(error: Error & { code?: string; reason?: strin
   // Mid-response (a pipelined request went wrong after an answer started),
   // a second head would corrupt the stream: cut the connection instead.
   const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+  // A connection that never sent a byte gets no answer, whichever timer
+  // noticed first: Node's headersTimeout check or closeIfSilent.
+  const silent = error.code === "ERR_HTTP_REQUEST_TIMEOUT" && (socket as Socket).bytesRead === 0;
+  if (silent || error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
