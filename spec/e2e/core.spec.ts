@@ -2,10 +2,9 @@
  * The core over real sockets: the same behaviours as the in-process specs,
  * through app.listen() and undici.
  */
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { request } from "undici";
 import { Application, RequestHandler, Route, type Request } from "../../lib/index.js";
+import { fetchResult, raw as rawBytes } from "../support/socket-client.js";
 
 class ProductHandler extends RequestHandler {
   async get(productId: string) {
@@ -50,23 +49,9 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function get(path: string, options: Parameters<typeof request>[1] = {}) {
-  const res = await request(`${base}${path}`, options);
-  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
-}
+const get = (path: string, options?: Parameters<typeof fetchResult>[1]) => fetchResult(`${base}${path}`, options);
 
-/** Send raw bytes and read until the server closes or `ms` pass. */
-function raw(bytes: string, ms = 500): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(app.address!.port, "127.0.0.1", () => socket.write(bytes));
-    let data = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk) => (data += chunk));
-    socket.on("error", reject);
-    socket.on("close", () => resolve(data));
-    setTimeout(() => socket.destroy(), ms);
-  });
-}
+const raw = (bytes: string, ms?: number) => rawBytes(app.address!.port, bytes, ms);
 
 describe("core over a socket", () => {
   it("serves a function handler", async () => {

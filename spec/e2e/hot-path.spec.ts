@@ -5,8 +5,8 @@
  * synchronous and asynchronous failures, and first-match-wins.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { request } from "undici";
 import { Application, RequestHandler, Route } from "../../lib/index.js";
+import { fetchResult } from "../support/socket-client.js";
 
 class HelloHandler extends RequestHandler {
   get() {
@@ -71,10 +71,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function fetchText(path: string, method = "GET") {
-  const res = await request(base + path, { method: method as "GET" });
-  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
-}
+const fetchText = (path: string, method = "GET") => fetchResult(base + path, { method: method as "GET" });
 
 describe("the hot path keeps the defaults (issue 6)", () => {
   it("answers hello from a synchronous class handler", async () => {

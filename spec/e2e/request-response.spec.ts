@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FormData, request } from "undici";
 import { Application, Request, RequestHandler, Response, Route, UploadedFile } from "../../lib/index.js";
 import { multipartBody } from "../support/multipart-body.js";
+import { fetchResult, raw as rawBytes } from "../support/socket-client.js";
 
 const dir = mkdtempSync(join(tmpdir(), "handlerkit-e2e-rr-"));
 const uploads = join(dir, "uploads");
@@ -87,24 +88,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function call(path: string, options: Parameters<typeof request>[1] = {}) {
-  const res = await request(`${base}${path}`, options);
-  return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
-}
+const call = (path: string, options?: Parameters<typeof fetchResult>[1]) => fetchResult(`${base}${path}`, options);
 const JSON_ACCEPT = { accept: "application/json" };
 
-/** Raw bytes in, everything the server says until it closes (or `ms`). */
-function raw(bytes: string | Buffer, ms = 1000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(app.address!.port, "127.0.0.1", () => socket.write(bytes));
-    let data = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk) => (data += chunk));
-    socket.on("error", reject);
-    socket.on("close", () => resolve(data));
-    setTimeout(() => socket.destroy(), ms);
-  });
-}
+const raw = (bytes: string | Buffer, ms = 1000) => rawBytes(app.address!.port, bytes, ms);
 
 describe("Request over a socket", () => {
   it("gives URL parts, repeated headers, cookies and negotiation", async () => {
