@@ -123,7 +123,14 @@ export function lazyAdapter(router: Router, handler: LazyHandler): Adapter {
   let loading: Promise<Adapter> | undefined;
   let adapter: Adapter | undefined;
   return async function adaptLazy(request, response) {
-    adapter ??= await (loading ??= handler.load().then((loaded) => router.adapt(loaded)));
+    // A failed import is not cached: the next request tries again.
+    adapter ??= await (loading ??= handler.load().then(
+      (loaded) => router.adapt(loaded),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
     return adapter(request, response);
   };
 }

@@ -73,6 +73,18 @@ describe("adapters", () => {
       expect(logged).toEqual(['The lazily loaded module has no export "Nope".']);
     });
 
+    it("tries the import again after a failed one", async () => {
+      let attempts = 0;
+      const loader = async () => {
+        if (++attempts === 1) throw new Error("transient failure");
+        return import("./support/lazy-handlers.js");
+      };
+      const app = new Application([new Route("/products/:id", lazy(loader, "ProductHandler"))], { logger: { error() {} } });
+      expect((await app.getResponse("/products/1")).status).toBe(500);
+      expect(await (await app.getResponse("/products/2")).text()).toBe("lazy product 2");
+      expect(attempts).toBe(2);
+    });
+
     it("is a LazyHandler", () => {
       expect(lazy(async () => ({}))).toBeInstanceOf(LazyHandler);
     });
