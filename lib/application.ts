@@ -4,28 +4,28 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { logAccess, type AccessLogOption } from "./access-log.js";
-import { isThenable, type HandlerClass, type HandlerFunction } from "./adapters.js";
-import { DEFAULT_BODY_LIMIT } from "./body-reader.js";
-import { requestContext } from "./context.js";
-import { toResponse } from "./dispatcher.js";
-import { errorPage, errorResponse } from "./error-page.js";
-import { HttpError, NotImplemented, ServiceUnavailable } from "./errors.js";
-import type { JsonOptions } from "./json-encoder.js";
-import { watchUnhandledRejections } from "./fault-guard.js";
-import { DEFAULT_MAX_PARAMS } from "./multi-dict.js";
-import { DEFAULT_MAX_PARAM_LENGTH, DEFAULT_MAX_PATH_LENGTH, guardPath } from "./path-guard.js";
-import { Request, type RequestInit } from "./request.js";
-import { STANDARD_METHODS } from "./request-handler.js";
-import { Response } from "./response.js";
-import { abandonResponse, writeResponse } from "./response-writer.js";
-import type { Converter } from "./converters.js";
-import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./route.js";
-import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./route-params.js";
-import { Router, type RouteLike } from "./router.js";
-import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server.js";
+import { logAccess, type AccessLogOption } from "./server/access-log.js";
+import { isThenable, type HandlerClass, type HandlerFunction } from "./core/adapters.js";
+import { DEFAULT_BODY_LIMIT } from "./http/body-reader.js";
+import { requestContext } from "./core/context.js";
+import { toResponse } from "./core/dispatcher.js";
+import { errorPage, errorResponse } from "./views/error-page.js";
+import { HttpError, NotImplemented, ServiceUnavailable } from "./http/errors.js";
+import type { JsonOptions } from "./http/json-encoder.js";
+import { watchUnhandledRejections } from "./server/fault-guard.js";
+import { DEFAULT_MAX_PARAMS } from "./http/multi-dict.js";
+import { DEFAULT_MAX_PARAM_LENGTH, DEFAULT_MAX_PATH_LENGTH, guardPath } from "./security/path-guard.js";
+import { Request, type RequestInit } from "./core/request.js";
+import { STANDARD_METHODS } from "./core/request-handler.js";
+import { Response } from "./core/response.js";
+import { abandonResponse, writeResponse } from "./server/response-writer.js";
+import type { Converter } from "./core/converters.js";
+import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./core/route.js";
+import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
+import { Router, type RouteLike } from "./core/router.js";
+import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server/server.js";
 
-export type { ServerSettings } from "./server.js";
+export type { ServerSettings } from "./server/server.js";
 
 /** Where the application writes errors (and, with other issues, access lines). `console` fits; so do pino and friends. */
 export interface Logger {

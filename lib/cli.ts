@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Application } from "./application.js";
-import type { RunOptions } from "./server.js";
+import type { RunOptions } from "./server/server.js";
 
 const USAGE = `usage: handlerkit serve [--workers N|auto] [--port P] [--host H] app-module
 

@@ -4,11 +4,11 @@
  */
 export { Application } from "./application.js";
 export type { ApplicationOptions, CloseOptions, ErrorHandler, LifecycleHook, Logger, Registrar, ServerSettings } from "./application.js";
-export type { AccessLogOption, AccessRecord } from "./access-log.js";
-export type { ListenOptions, NodeServer, RunOptions, TlsOptions, TransportOptions } from "./server.js";
-export { LazyHandler, lazy } from "./adapters.js";
-export type { Adapter, AdapterFactory, HandlerClass, HandlerFunction, HandlerInstance } from "./adapters.js";
-export type { Dispatcher } from "./dispatcher.js";
+export type { AccessLogOption, AccessRecord } from "./server/access-log.js";
+export type { ListenOptions, NodeServer, RunOptions, TlsOptions, TransportOptions } from "./server/server.js";
+export { LazyHandler, lazy } from "./core/adapters.js";
+export type { Adapter, AdapterFactory, HandlerClass, HandlerFunction, HandlerInstance } from "./core/adapters.js";
+export type { Dispatcher } from "./core/dispatcher.js";
 export {
   abort,
   BadGateway,
@@ -35,35 +35,35 @@ export {
   Unauthorized,
   UnsupportedMediaType,
   URITooLong,
-} from "./errors.js";
-export type { AbortOptions, HttpErrorClass, HttpErrorOptions } from "./errors.js";
-export { errorPage, escapeHtml } from "./error-page.js";
-export type { ErrorBody, ErrorFormat, ErrorPageOptions } from "./error-page.js";
-export type { JsonOptions, JsonParse, JsonStringify } from "./json-encoder.js";
-export { JsonHandler, jsonView } from "./json-view.js";
-export type { JsonViewOptions } from "./json-view.js";
-export { HeaderMap } from "./header-map.js";
-export type { HeadersInit, HeaderValue } from "./header-map.js";
-export { MultiDict } from "./multi-dict.js";
-export { UploadedFile } from "./multipart.js";
-export type { FormValue, MultipartOptions } from "./multipart.js";
-export { Request } from "./request.js";
-export type { BodyOptions, FormOptions, JsonReadOptions, RequestInit, RouteKwargs } from "./request.js";
-export { RequestHandler } from "./request-handler.js";
-export type { RedirectOptions } from "./request-handler.js";
-export { Response } from "./response.js";
-export type { CookieOptions, ResponseBody, StreamBody } from "./response.js";
-export type { FileOptions, FileResponse } from "./file-response.js";
-export { Route } from "./route.js";
-export type { BuildOptions, Handler, HandlerFor, PathMatch, Pattern, RouteOptions, TrailingSlash } from "./route.js";
-export type { BuildParams, ParamsOf, RouteName, RouteParams, RouteTable } from "./route-params.js";
-export { converters } from "./converters.js";
-export type { Converter } from "./converters.js";
-export { RedirectRoute } from "./redirect-route.js";
-export type { RedirectRouteOptions, RedirectTarget } from "./redirect-route.js";
-export { getApp, getRequest } from "./context.js";
-export { sse } from "./sse.js";
-export type { ServerSentEvent, SseOptions } from "./sse.js";
-export { Router } from "./router.js";
-export { sameSiteTarget } from "./safe-redirect.js";
-export type { Builder, Matcher, RouteLike, RouteMatch } from "./router.js";
+} from "./http/errors.js";
+export type { AbortOptions, HttpErrorClass, HttpErrorOptions } from "./http/errors.js";
+export { errorPage, escapeHtml } from "./views/error-page.js";
+export type { ErrorBody, ErrorFormat, ErrorPageOptions } from "./views/error-page.js";
+export type { JsonOptions, JsonParse, JsonStringify } from "./http/json-encoder.js";
+export { JsonHandler, jsonView } from "./views/json-view.js";
+export type { JsonViewOptions } from "./views/json-view.js";
+export { HeaderMap } from "./http/header-map.js";
+export type { HeadersInit, HeaderValue } from "./http/header-map.js";
+export { MultiDict } from "./http/multi-dict.js";
+export { UploadedFile } from "./http/multipart.js";
+export type { FormValue, MultipartOptions } from "./http/multipart.js";
+export { Request } from "./core/request.js";
+export type { BodyOptions, FormOptions, JsonReadOptions, RequestInit, RouteKwargs } from "./core/request.js";
+export { RequestHandler } from "./core/request-handler.js";
+export type { RedirectOptions } from "./core/request-handler.js";
+export { Response } from "./core/response.js";
+export type { CookieOptions, ResponseBody, StreamBody } from "./core/response.js";
+export type { FileOptions, FileResponse } from "./core/file-response.js";
+export { Route } from "./core/route.js";
+export type { BuildOptions, Handler, HandlerFor, PathMatch, Pattern, RouteOptions, TrailingSlash } from "./core/route.js";
+export type { BuildParams, ParamsOf, RouteName, RouteParams, RouteTable } from "./core/route-params.js";
+export { converters } from "./core/converters.js";
+export type { Converter } from "./core/converters.js";
+export { RedirectRoute } from "./extras/redirect-route.js";
+export type { RedirectRouteOptions, RedirectTarget } from "./extras/redirect-route.js";
+export { getApp, getRequest } from "./core/context.js";
+export { sse } from "./extras/sse.js";
+export type { ServerSentEvent, SseOptions } from "./extras/sse.js";
+export { Router } from "./core/router.js";
+export { sameSiteTarget } from "./security/safe-redirect.js";
+export type { Builder, Matcher, RouteLike, RouteMatch } from "./core/router.js";

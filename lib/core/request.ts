@@ -1,0 +1,561 @@
+/**
+ * The request a handler sees: method, path, query, headers, cookies and a
+ * lazily read body. Made from a `node:http` request by the application, or
+ * with no socket at all by `Request.blank()`.
+ */
+import { rm } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { Application } from "../application.js";
+import { decodeText, DEFAULT_BODY_LIMIT, readBody } from "../http/body-reader.js";
+import { acceptedRanges, acceptsCharset, acceptsEncoding, acceptsLanguage, acceptsType } from "../http/negotiation.js";
+import { parseCookies } from "../http/cookies.js";
+import { BadRequest, UnsupportedMediaType } from "../http/errors.js";
+import { HeaderMap, type HeadersInit } from "../http/header-map.js";
+import { DEFAULT_MAX_PARAMS, MultiDict } from "../http/multi-dict.js";
+import { multipartOptions, parseMultipart, UploadedFile, type FormValue, type MultipartOptions } from "../http/multipart.js";
+import { requestId } from "./request-id.js";
+import type { Route } from "./route.js";
+
+/** What `Request.blank()` and `app.getResponse()` accept to describe a request. */
+export interface RequestInit {
+  /** The HTTP method; `GET` by default. */
+  method?: string;
+  headers?: HeadersInit;
+  /** A raw body. */
+  body?: string | Uint8Array;
+  /** A body sent as JSON, with `Content-Type: application/json`. */
+  json?: unknown;
+  /** A body sent urlencoded, with `Content-Type: application/x-www-form-urlencoded`. */
+  form?: Record<string, string | readonly string[]> | MultiDict;
+  /** Query parameters, merged after any query string in the path. */
+  query?: Record<string, string | readonly string[]> | MultiDict | string;
+  /** The client address `request.ip` reports (none by default). */
+  remoteAddress?: string;
+}
+
+/** The values of a route's named parameters: strings, arrays of them for `*splat`s, or what a converter gave. */
+export type RouteKwargs = Record<string, any>;
+
+/** Read options for the body methods. */
+export interface BodyOptions {
+  /** A byte limit for this read, in place of the handler's, the route's or the app's `bodyLimit`. */
+  limit?: number;
+}
+
+/** Options of `request.form()`: the body limit, and the multipart limits and storage (see `MultipartOptions`). */
+export interface FormOptions extends BodyOptions, Partial<Omit<MultipartOptions, "limit">> {}
+
+/** Options of `request.json()`. */
+export interface JsonReadOptions extends BodyOptions {
+  /** Parse the body whatever its `Content-Type` (no 415). */
+  lenient?: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * An HTTP request. Everything derived from the raw request (decoded path,
+ * query map, cookies, body) is computed on first use and kept, so a request
+ * pays only for what its handler reads.
+ *
+ * @example
+ * const request = Request.blank("/search?q=shoes&page=2");
+ * request.query.get("q");  // "shoes"
+ * request.path;            // "/search"
+ */
+export class Request {
+  /** The method, upper case (`GET`, `POST`, `PROPFIND`, ...). */
+  readonly method: string;
+  /** The path as sent, still percent-encoded: what routes match against. */
+  readonly rawPath: string;
+  /** The query string as sent, without `?` (`""` when there is none). */
+  readonly queryString: string;
+  /** The request headers, case-insensitive. */
+  readonly headers: HeaderMap;
+  /** The `node:http` request, when there was a socket. */
+  readonly raw: IncomingMessage | undefined;
+  /** The application handling this request (set by the application). */
+  app!: Application<any, any>;
+  /** The route that matched, once routing has run. */
+  route: Route | undefined = undefined;
+  /** Positional route arguments (unnamed RegExp groups), decoded. */
+  routeArgs: string[] = [];
+  /** Named route parameters, decoded. */
+  routeKwargs: RouteKwargs = {};
+
+  #scheme: string;
+  #host: string | undefined;
+  #path: string | undefined;
+  #query: MultiDict | undefined;
+  #cookies: Record<string, string> | undefined;
+  #bodySource: Buffer | IncomingMessage | undefined;
+  #body: Promise<Buffer> | undefined;
+  // Set when form() streamed a multipart body straight from the socket.
+  #bodyStreamed = false;
+  #form: MultiDict<FormValue> | undefined;
+  #formPending: Promise<MultiDict<FormValue>> | undefined;
+  #remoteAddress: string | undefined;
+  #rawResponse: ServerResponse | undefined;
+  // perf: undefined until a feature (multipart temp files) registers a
+  // callback, so plain requests pay for one field (benchmarks/parse.ts).
+  #onEnd: (() => unknown)[] | undefined;
+  #ended = false;
+  #id: string | undefined;
+  // perf: made on first use of `signal`, so requests that never ask pay nothing.
+  #abort: AbortController | undefined;
+
+  constructor(method: string, url: string, headers: HeaderMap, raw?: IncomingMessage, scheme = "http", host?: string) {
+    this.method = method;
+    const q = url.indexOf("?");
+    this.rawPath = q === -1 ? url : url.slice(0, q);
+    this.queryString = q === -1 ? "" : url.slice(q + 1);
+    this.headers = headers;
+    this.raw = raw;
+    this.#scheme = scheme;
+    this.#host = host;
+    this.#bodySource = raw;
+  }
+
+  /**
+   * Make a request from a `node:http` request, without reading anything
+   * yet. `res`, when given, tells the request when it has ended (for
+   * `onEnd()` callbacks such as removing uploaded temporary files).
+   */
+  static fromNode(req: IncomingMessage, res?: ServerResponse): Request {
+    const secure = (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
+    // HTTP/2 sends the host as the `:authority` pseudo-header, not `Host`.
+    const authority = req.headers[":authority"] as string | undefined;
+    const request = new this(req.method ?? "GET", req.url ?? "/", HeaderMap.fromNode(req.headers), req, secure ? "https" : "http", authority);
+    request.#rawResponse = res;
+    return request;
+  }
+
+  /**
+   * Build a request with no socket, for tests and for `app.getResponse()`.
+   * `path` may be an absolute URL, whose scheme and host become the
+   * request's.
+   *
+   * @example
+   * Request.blank("/login", { method: "POST", form: { user: "ada" } });
+   * Request.blank("https://example.com/api", { json: { a: 1 } });
+   */
+  static blank(path: string, init: RequestInit = {}): Request {
+    let scheme = "http";
+    let host = "localhost";
+    const absolute = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(path);
+    if (absolute) {
+      scheme = absolute[1]!.toLowerCase();
+      host = absolute[2]!;
+      path = absolute[3] || "/";
+    }
+    const hash = path.indexOf("#");
+    if (hash !== -1) path = path.slice(0, hash);
+    if (init.query !== undefined) {
+      const extra = typeof init.query === "string" ? init.query.replace(/^\?/, "") : new MultiDict(init.query instanceof MultiDict ? init.query.entries() : init.query).toString();
+      if (extra) path += (path.includes("?") ? "&" : "?") + extra;
+    }
+    const headers = new HeaderMap(init.headers);
+    if (!headers.has("host")) headers.set("host", host);
+    let body: Buffer | undefined;
+    if (init.json !== undefined) {
+      body = Buffer.from(JSON.stringify(init.json));
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    } else if (init.form !== undefined) {
+      const form = init.form instanceof MultiDict ? init.form : new MultiDict(init.form);
+      body = Buffer.from(form.toString());
+      if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded");
+    } else if (init.body !== undefined) {
+      body = typeof init.body === "string" ? Buffer.from(init.body) : Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
+    }
+    if (body && !headers.has("content-length")) headers.set("content-length", body.length);
+    const request = new this((init.method ?? "GET").toUpperCase(), path, headers, undefined, scheme, headers.get("host"));
+    request.#bodySource = body;
+    request.#remoteAddress = init.remoteAddress;
+    return request;
+  }
+
+  /** The decoded path. Invalid percent-encoding is a `BadRequest` (400). */
+  get path(): string {
+    if (this.#path === undefined) this.#path = decodePath(this.rawPath);
+    return this.#path;
+  }
+
+  /** The query parameters, a multi-value map parsed on first use. */
+  get query(): MultiDict {
+    this.#query ??= MultiDict.parse(this.queryString, this.app?.maxParams);
+    return this.#query;
+  }
+
+  /** `http` or `https` (from `X-Forwarded-Proto` when the app trusts its proxy). */
+  get scheme(): string {
+    if (this.app?.trustProxy) {
+      const proto = this.headers.get("x-forwarded-proto");
+      if (proto) return proto.split(",")[0]!.trim().toLowerCase();
+    }
+    return this.#scheme;
+  }
+
+  /** The host and port the client asked for (`Host`, or `X-Forwarded-Host` behind a trusted proxy). */
+  get host(): string {
+    if (this.app?.trustProxy) {
+      const forwarded = this.headers.get("x-forwarded-host");
+      if (forwarded) return forwarded.split(",")[0]!.trim();
+    }
+    return this.headers.get("host") ?? this.#host ?? "localhost";
+  }
+
+  /**
+   * An `AbortSignal` that fires when the client disconnects before the
+   * response is sent, or when the route's (or app's) `timeout` expires
+   * (`reason` is then a `TimeoutError` `DOMException`). Hand it to
+   * `fetch`, database drivers and timers so abandoned work stops early.
+   *
+   * @example
+   * const rows = await db.query(sql, { signal: request.signal });
+   */
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      const res = this.#rawResponse;
+      if (res !== undefined && !res.writableFinished) {
+        // A response closed before it finished means the client went away.
+        res.once("close", () => {
+          if (!res.writableFinished) this.abort(new DOMException("The client disconnected.", "AbortError"));
+        });
+      }
+    }
+    return this.#abort.signal;
+  }
+
+  /**
+   * Abort `signal` with `reason` (the application does so on timeout and
+   * client disconnect); later calls do nothing.
+   */
+  abort(reason?: unknown): void {
+    this.#abort ??= new AbortController();
+    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+  }
+
+  /**
+   * The request id: `X-Request-Id` from a trusted proxy (`trustProxy`), or a
+   * random UUID, made on first use so a request that never asks pays
+   * nothing. The access log and error log show it.
+   */
+  get id(): string {
+    this.#id ??= requestId(this);
+    return this.#id;
+  }
+
+  /**
+   * The client's address: the socket's peer, or behind a trusted proxy the
+   * last `X-Forwarded-For` entry (the one the proxy added, which the client
+   * cannot forge). Without a socket, `Request.blank`'s `remoteAddress`, or
+   * `undefined`.
+   */
+  get ip(): string | undefined {
+    if (this.app?.trustProxy) {
+      const forwarded = this.headers.get("x-forwarded-for");
+      if (forwarded) return forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
+    }
+    return this.raw?.socket?.remoteAddress ?? this.#remoteAddress;
+  }
+
+  /** The host name without the port, lower case (`example.com`, `[::1]`). */
+  get hostname(): string {
+    return splitHost(this.host)[0];
+  }
+
+  /** The port the client asked for: from the host, else the scheme's default (80 or 443). */
+  get port(): number {
+    const port = splitHost(this.host)[1];
+    return port !== undefined ? port : this.scheme === "https" ? 443 : 80;
+  }
+
+  /** Whether the request came over HTTPS (directly, or per `X-Forwarded-Proto` behind a trusted proxy). */
+  get isSecure(): boolean {
+    return this.scheme === "https";
+  }
+
+  /** The full URL: scheme, host, raw path and query string. */
+  get url(): string {
+    return `${this.scheme}://${this.host}${this.fullPath()}`;
+  }
+
+  /** The raw path with its query string, as the client sent it. */
+  fullPath(): string {
+    return this.queryString ? `${this.rawPath}?${this.queryString}` : this.rawPath;
+  }
+
+  /**
+   * The cookies sent, parsed on first use into a null-prototype record;
+   * malformed pairs are skipped, never an error.
+   */
+  get cookies(): Record<string, string> {
+    this.#cookies ??= parseCookies(this.headers.get("cookie"));
+    return this.#cookies;
+  }
+
+  /**
+   * The body limit in force: the route's `bodyLimit`, else a static
+   * `bodyLimit` on the handler class, else the app's, else 1 MB.
+   */
+  get bodyLimit(): number {
+    const route = this.route;
+    if (route?.bodyLimit !== undefined) return route.bodyLimit;
+    const handlerLimit = (route?.handler as { bodyLimit?: unknown } | undefined)?.bodyLimit;
+    if (typeof handlerLimit === "number") return handlerLimit;
+    return this.app?.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  }
+
+  /**
+   * The body as bytes, read once under the body limit: a declared
+   * `Content-Length` over it is refused before reading, a chunked body at the
+   * first chunk past it (413; the rest is drained, never buffered).
+   */
+  body(options: BodyOptions = {}): Promise<Buffer> {
+    if (this.#body) return this.#body;
+    if (this.#bodyStreamed) return Promise.reject(new TypeError("The body was already read by form() as a multipart stream; use the form."));
+    const source = this.#bodySource;
+    this.#bodySource = undefined;
+    if (source === undefined) this.#body = Promise.resolve(EMPTY);
+    else if (Buffer.isBuffer(source)) {
+      const limit = options.limit ?? this.bodyLimit;
+      this.#body = source.length > limit ? readBody(Readable.from([]), limit, source.length) : Promise.resolve(source);
+    } else {
+      this.#body = readBody(source, options.limit ?? this.bodyLimit, this.contentLength);
+    }
+    return this.#body;
+  }
+
+  /**
+   * The body as text, decoded with the `charset` of `Content-Type` (UTF-8
+   * when absent). An unknown charset is `UnsupportedMediaType` (415).
+   */
+  async text(options?: BodyOptions): Promise<string> {
+    return decodeText(await this.body(options), this.charset);
+  }
+
+  /**
+   * The body parsed as JSON. A body that is not JSON is a `BadRequest` (400)
+   * saying why; a `Content-Type` that is not JSON (`application/json` or
+   * `*+json`) is `UnsupportedMediaType` (415) unless `lenient` is set.
+   * `__proto__` in the body is an ordinary own key, as `JSON.parse` makes it.
+   */
+  async json<T = unknown>(options: JsonReadOptions = {}): Promise<T> {
+    const type = this.contentType;
+    if (!options.lenient && type !== "application/json" && !type.endsWith("+json")) {
+      throw new UnsupportedMediaType(`Expected a JSON body (Content-Type: application/json), got ${type ? `"${type}"` : "none"}.`);
+    }
+    let text = await this.text(options);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    try {
+      return (this.app?.json.parse ?? JSON.parse)(text) as T;
+    } catch (error) {
+      throw new BadRequest(`The request body is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /**
+   * The form body, read once into an immutable multi-value map:
+   * `application/x-www-form-urlencoded` (values are strings) or
+   * `multipart/form-data` (text fields are strings, file parts
+   * `UploadedFile`s, as in the web's `FormData`). Multipart bodies stream
+   * from the socket through busboy under the limits of `options`; large
+   * files go to temporary files, removed when the request ends. Any other
+   * body gives an empty map. Read once: later calls resolve to the same map
+   * whatever their options.
+   *
+   * @example
+   * const form = await request.form();
+   * const upload = form.get("upload");
+   * if (upload instanceof UploadedFile) console.log(upload.filename, upload.size);
+   */
+  form(options: FormOptions = {}): Promise<MultiDict<FormValue>> {
+    this.#formPending ??= this.#readForm(options).then((form) => (this.#form = form));
+    return this.#formPending;
+  }
+
+  async #readForm(options: FormOptions): Promise<MultiDict<FormValue>> {
+    const type = this.contentType;
+    if (type === "application/x-www-form-urlencoded") return MultiDict.parse(await this.text(options), this.app?.maxParams);
+    if (type !== "multipart/form-data") return new MultiDict<FormValue>(undefined, false);
+    const settings = multipartOptions(options.limit ?? this.bodyLimit, this.app?.maxParams ?? DEFAULT_MAX_PARAMS, options);
+    let source: Buffer | Readable;
+    if (this.#body !== undefined) {
+      source = await this.#body;
+    } else {
+      // Streamed straight from the socket: the bytes are not kept.
+      source = this.#bodySource ?? EMPTY;
+      this.#bodySource = undefined;
+      this.#bodyStreamed = true;
+    }
+    const removeLater = (path: string) => this.onEnd(() => rm(path, { force: true }));
+    const pairs = await parseMultipart(source, this.headers.get("content-type")!, this.contentLength, settings, removeLater);
+    return new MultiDict<FormValue>(pairs, false);
+  }
+
+  /** The uploaded files of a multipart form, by field name (reads the form if needed). */
+  async files(options?: FormOptions): Promise<MultiDict<UploadedFile>> {
+    const files = new MultiDict<UploadedFile>();
+    for (const [name, value] of await this.form(options)) if (value instanceof UploadedFile) files.append(name, value);
+    return files;
+  }
+
+  /** The media type of the body, lower case, without parameters (`""` when absent). */
+  get contentType(): string {
+    const value = this.headers.get("content-type");
+    if (!value) return "";
+    const semi = value.indexOf(";");
+    return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
+  }
+
+  /** The `charset` parameter of `Content-Type`, lower case, if there is one. */
+  get charset(): string | undefined {
+    const value = this.headers.get("content-type");
+    if (!value || value.indexOf(";") === -1) return undefined;
+    const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(value);
+    return match ? match[1]!.toLowerCase() : undefined;
+  }
+
+  /** The declared body length (`Content-Length`), or `undefined` when absent or not a number. */
+  get contentLength(): number | undefined {
+    const value = this.headers.get("content-length");
+    if (value === undefined || !/^\d+$/.test(value)) return undefined;
+    return Number(value);
+  }
+
+  /**
+   * The first value of `name` in the query, or in the form once it has been
+   * read with `await request.form()` (webapp2's `request.get`). File parts
+   * are skipped (read them from the form). `await request.param(name)` reads
+   * the form first.
+   */
+  get(name: string, fallback?: string): string | undefined {
+    const value = this.query.get(name);
+    if (value !== undefined) return value;
+    if (this.#form) for (const v of this.#form.getAll(name)) if (typeof v === "string") return v;
+    return fallback;
+  }
+
+  /** Every text value of `name` in the query and (once read) the form. */
+  getAll(name: string): string[] {
+    const values = this.query.getAll(name);
+    if (this.#form) for (const v of this.#form.getAll(name)) if (typeof v === "string") values.push(v);
+    return values;
+  }
+
+  /**
+   * `get()` after reading the form, in one call: the first value of `name`
+   * in the query or the body. (`get()` is synchronous, so it sees the lazy
+   * body only once `form()` has been awaited.)
+   *
+   * @example
+   * const user = await request.param("user");
+   */
+  async param(name: string, fallback?: string): Promise<string | undefined> {
+    if (this.query.has(name)) return this.query.get(name);
+    await this.form();
+    return this.get(name, fallback);
+  }
+
+  /** The names present in the query and (once read) the form. */
+  arguments(): string[] {
+    const names = new Set(this.query.keys());
+    if (this.#form) for (const name of this.#form.keys()) names.add(name);
+    return [...names];
+  }
+
+  /**
+   * The media type the client prefers among `types` (full types, or
+   * shorthands such as `json`, `html`, `text`), returned as passed, or
+   * `false` when it accepts none. With no argument, the accepted types,
+   * best first.
+   *
+   * @example
+   * request.accepts("json", "html"); // "json" for Accept: application/json
+   */
+  accepts(...types: string[]): string | false;
+  accepts(): string[];
+  accepts(...types: string[]): string | false | string[] {
+    const header = this.headers.get("accept");
+    return types.length === 0 ? acceptedRanges(header ?? "*/*") : acceptsType(header, types);
+  }
+
+  /** The language the client prefers among `languages` (`false` when none); with no argument, the accepted ones, best first. */
+  acceptsLanguages(...languages: string[]): string | false;
+  acceptsLanguages(): string[];
+  acceptsLanguages(...languages: string[]): string | false | string[] {
+    const header = this.headers.get("accept-language");
+    return languages.length === 0 ? acceptedRanges(header) : acceptsLanguage(header, languages);
+  }
+
+  /** The content coding the client prefers among `encodings` (`identity` unless refused), or `false`. */
+  acceptsEncodings(...encodings: string[]): string | false {
+    return acceptsEncoding(this.headers.get("accept-encoding"), encodings);
+  }
+
+  /** The charset the client prefers among `charsets`, or `false`. */
+  acceptsCharsets(...charsets: string[]): string | false {
+    return acceptsCharset(this.headers.get("accept-charset"), charsets);
+  }
+
+  /**
+   * Run `callback` when the request ends: once its response has been sent
+   * (or the client went away) for a socket request, once `getResponse()`
+   * resolves in process. Uploaded temporary files are removed this way. A
+   * callback registered after the end runs at once; errors are logged.
+   */
+  onEnd(callback: () => unknown): void {
+    if (this.#ended) {
+      void this.#run([callback]);
+      return;
+    }
+    if (this.#onEnd === undefined) {
+      this.#onEnd = [];
+      const res = this.#rawResponse;
+      if (res !== undefined) {
+        if (res.writableFinished || res.destroyed) queueMicrotask(() => void this.close());
+        else res.once("close", () => void this.close());
+      }
+    }
+    this.#onEnd.push(callback);
+  }
+
+  /** End the request: run the `onEnd()` callbacks, once. The application calls it; later calls do nothing. */
+  async close(): Promise<void> {
+    this.#ended = true;
+    const callbacks = this.#onEnd;
+    if (callbacks === undefined) return;
+    this.#onEnd = undefined;
+    await this.#run(callbacks);
+  }
+
+  async #run(callbacks: (() => unknown)[]): Promise<void> {
+    for (const callback of callbacks) {
+      try {
+        await callback();
+      } catch (error) {
+        this.app?.logError(this, error, "an onEnd callback failed");
+      }
+    }
+  }
+}
+
+/** Split `host[:port]` (IPv6 in brackets) into a lower-case name and a port, if valid. */
+function splitHost(host: string): [string, number | undefined] {
+  const colon = host.lastIndexOf(":");
+  if (colon === -1 || host.indexOf("]", colon) !== -1) return [host.toLowerCase(), undefined];
+  const port = host.slice(colon + 1);
+  return [host.slice(0, colon).toLowerCase(), /^\d{1,5}$/.test(port) ? Number(port) : undefined];
+}
+
+/** Decode a raw path once; invalid percent-encoding is a 400. */
+export function decodePath(raw: string): string {
+  if (raw.indexOf("%") === -1) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new BadRequest("The path has invalid percent-encoding.");
+  }
+}

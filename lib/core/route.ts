@@ -1,0 +1,393 @@
+/**
+ * A route: a pattern (a RegExp or a path-to-regexp template) bound to a
+ * handler, compiled once when it is made.
+ */
+import { compile, parse, pathToRegexp, type Key, type Token } from "path-to-regexp";
+import type { HandlerInstance, LazyHandler } from "./adapters.js";
+import { isConverter, type Converter } from "./converters.js";
+import { BadRequest, HttpError } from "../http/errors.js";
+import { assertSafeRegExp } from "../security/redos.js";
+import type { Request, RouteKwargs } from "./request.js";
+import type { Response } from "./response.js";
+import type { RouteParams } from "./route-params.js";
+
+/** A handler as routes hold it; the router's adapters decide what shapes are callable. */
+export type Handler = unknown;
+
+/** What a route's pattern may be: a RegExp, or a path-to-regexp template string. */
+export type Pattern = string | RegExp;
+
+/** How a route treats a trailing slash the template does not have (or lacks one it has). */
+export type TrailingSlash = "strict" | "redirect" | "ignore";
+
+/** The HTTP verb methods a class handler may have. */
+type VerbMethod = "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "trace";
+
+/**
+ * The handlers a route with pattern `P` accepts, checked at compile time:
+ * for a template, a class whose verb methods take its params object (or
+ * nothing), or a function `(request, params)`; for a RegExp, any class or
+ * function. Lazy handlers, and objects for custom adapters, always pass.
+ */
+export type HandlerFor<P extends Pattern, Params = P extends string ? RouteParams<P> : never> =
+  | (P extends string
+      ? (new (request: Request, response: Response) => HandlerInstance & { [K in VerbMethod]?: (params: Params, ...rest: never[]) => unknown }) | ((request: Request, params: Params) => unknown)
+      : (new (request: Request, response: Response) => HandlerInstance) | ((request: Request, ...args: any[]) => unknown))
+  | LazyHandler
+  // An object for a custom adapter: anything but a function.
+  | { call?: never; apply?: never; bind?: never; [key: string]: unknown };
+
+/** Options of a route, the webapp2 set plus limits. */
+export interface RouteOptions {
+  /** A name for URL building (`app.uriFor(name)`). */
+  name?: string;
+  /** The methods this route serves; others get 405 with `Allow`. All when absent. */
+  methods?: readonly string[];
+  /** The schemes this route serves (`["https"]`); others do not match. */
+  schemes?: readonly string[];
+  /** Values for parameters absent from the path, passed to the handler and used when building. */
+  defaults?: Record<string, string | number>;
+  /** A route only for URL building: it never matches a request. */
+  buildOnly?: boolean;
+  /** The handler method to call instead of the one named after the HTTP verb. */
+  handlerMethod?: string;
+  /**
+   * Constraints and converters for parameters. A RegExp constrains: a
+   * decoded value that does not match it (whole value) makes the route not
+   * match. A `Converter` (such as `converters.int`) constrains by its
+   * `pattern` too, then hands the handler its parsed value (a throw there is
+   * a 400) and formats values when building URLs.
+   *
+   * @example
+   * new Route("/users/:id", UserHandler, { params: { id: /\d+/ } });
+   * new Route("/orders/:id", OrderHandler, { params: { id: converters.int } });
+   */
+  params?: Record<string, RegExp | Converter<any>>;
+  /** The body limit in bytes for requests to this route, in place of the app's. */
+  bodyLimit?: number;
+  /**
+   * Milliseconds the handler may take; past it `request.signal` aborts and
+   * the client gets 503 (in place of the app's `timeout`).
+   */
+  timeout?: number;
+  /** A JSON route: its errors (404 and 405 included) are answered as JSON whatever the client accepts. */
+  json?: boolean;
+  /** Accept a RegExp (pattern or `params` constraint) that can backtrack catastrophically; refused by default (see `lib/redos.ts`). */
+  allowUnsafeRegExp?: boolean;
+  /**
+   * `strict` (the default): `/a/` and `/a` are different paths. `ignore`:
+   * the other form matches too. `redirect`: the other form is redirected to
+   * the template's (301 for GET and HEAD, 308 otherwise, so a POST keeps its
+   * body). In place of the app's `trailingSlash`.
+   */
+  trailingSlash?: TrailingSlash;
+  /** Answer this route's errors as RFC 9457 `application/problem+json` (in place of the app's choice). */
+  problemDetails?: boolean;
+}
+
+/** A successful match of a route against a path: positional and named parameters, decoded. */
+export interface PathMatch {
+  args: string[];
+  kwargs: RouteKwargs;
+}
+
+/** Options of URL building. */
+export interface BuildOptions {
+  /** An absolute URL (`scheme://host/path`) rather than a path. */
+  full?: boolean;
+  /** The scheme of a full URL; implies `full`. */
+  scheme?: string;
+  /** The host of a full URL, in place of the request's. */
+  host?: string;
+  /** A fragment, added after `#`. */
+  fragment?: string;
+  /** Query parameters, added to those made from params the template does not use. */
+  query?: Record<string, unknown>;
+}
+
+const EMPTY_ARGS: string[] = [];
+
+/**
+ * A route. Routes are tried in the order they were added; the first whose
+ * pattern matches the path (and whose `methods` and `schemes` accept the
+ * request) wins.
+ *
+ * A string pattern is a path-to-regexp template: `/users/:id`,
+ * `/files/*path` (a splat, given as an array of segments), `/a{/:optional}`.
+ * A RegExp is matched against the whole path: unnamed groups become
+ * positional arguments, named groups one params object. Both match the raw
+ * (still encoded) path and decode each parameter once, so `%2F` in a
+ * parameter is never a separator.
+ *
+ * @example
+ * new Route("/users/:id", UserHandler, { name: "user", methods: ["GET", "PUT"] });
+ * new Route(/^\/products\/(\d+)$/, ProductHandler);
+ */
+export class Route<const P extends Pattern = Pattern, const N extends string = string, const C extends Record<string, RegExp | Converter<any>> = {}> {
+  readonly pattern: P;
+  readonly handler: Handler;
+  readonly name: N | undefined;
+  readonly methods: ReadonlySet<string> | undefined;
+  readonly schemes: ReadonlySet<string> | undefined;
+  readonly defaults: Readonly<Record<string, string | number>> | undefined;
+  readonly buildOnly: boolean;
+  readonly handlerMethod: string | undefined;
+  readonly bodyLimit: number | undefined;
+  /** Whether this is a JSON route (`{ json: true }`): its errors are answered as JSON. */
+  readonly json: boolean;
+  /** Whether the handler gets one params object (named parameters or defaults) rather than positional args. */
+  readonly named: boolean;
+  /**
+   * The literal first segment of every path this route can match (`"users"`
+   * for `/users/:id` and for `/^\/users\/(\d+)$/`, `""` for `/`), or
+   * `undefined` when the pattern does not pin it down. The router uses it to
+   * skip routes that cannot match; see `Router.defaultMatcher`.
+   */
+  readonly firstSegment: string | undefined;
+  /** The route's options as given. */
+  readonly options: Readonly<RouteOptions>;
+  /**
+   * The adapter made for this route's handler, cached by the router on first
+   * use (adapters are made once per route).
+   */
+  adapter: ((request: never, response: never) => unknown) | undefined = undefined;
+
+  readonly #regexp: RegExp;
+  readonly #keys: readonly Key[] | undefined;
+  readonly #constraints: [string, RegExp | undefined, Converter | undefined][] | undefined;
+  readonly #tokens: readonly Token[] | undefined;
+  #compiled: ((params?: Record<string, string | string[]>) => string) | undefined;
+
+  /** The params type of the handler (type-level only: see `RouteParams`). */
+  declare readonly paramsType: P extends string ? RouteParams<P, C> : Record<string, unknown>;
+
+  constructor(pattern: P, handler: HandlerFor<P, P extends string ? RouteParams<P, C> : never>, options: RouteOptions & { name?: N; params?: C } = {}) {
+    this.pattern = pattern;
+    this.handler = handler;
+    this.options = options;
+    this.name = options.name;
+    this.methods = options.methods ? new Set(options.methods.map((m) => m.toUpperCase())) : undefined;
+    this.schemes = options.schemes ? new Set(options.schemes.map((s) => s.toLowerCase())) : undefined;
+    this.defaults = options.defaults;
+    this.buildOnly = options.buildOnly ?? false;
+    this.handlerMethod = options.handlerMethod;
+    this.bodyLimit = options.bodyLimit;
+    this.json = options.json ?? false;
+    if (typeof pattern === "string") {
+      if (!pattern.startsWith("/")) throw new TypeError(`A route template must start with "/": ${JSON.stringify(pattern)}`);
+      const data = parse(pattern, { encodePath: encodeLiteral });
+      const { regexp, keys } = pathToRegexp(data, { trailing: false, sensitive: true });
+      this.#regexp = regexp;
+      this.#keys = keys;
+      this.#tokens = data.tokens;
+      this.named = keys.length > 0 || options.defaults !== undefined;
+      this.firstSegment = templateFirstSegment(data.tokens);
+    } else {
+      // Anchor on the whole path, and drop the stateful flags: a shared
+      // `g`/`y` RegExp would carry `lastIndex` from one request to the next.
+      const flags = pattern.flags.replace(/[gy]/g, "");
+      this.#regexp = new RegExp(`^(?:${pattern.source})$`, flags);
+      this.#keys = undefined;
+      this.#tokens = undefined;
+      this.named = /\(\?<[^=!]/.test(pattern.source) || options.defaults !== undefined;
+      this.firstSegment = regexpFirstSegment(pattern);
+    }
+    if (options.params) {
+      this.#constraints = Object.entries(options.params).map(([name, spec]) => {
+        if (this.#keys && !this.#keys.some((k) => k.name === name)) {
+          throw new TypeError(`Route ${JSON.stringify(String(pattern))} has no parameter "${name}" to constrain.`);
+        }
+        const converter = isConverter(spec) ? spec : undefined;
+        const re = converter ? converter.pattern : (spec as RegExp);
+        return [name, re && new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, "")), converter];
+      });
+    }
+    // ReDoS (issue 7): each route regex is checked once, here, never per request.
+    if (!options.allowUnsafeRegExp) {
+      assertSafeRegExp(this.#regexp, String(pattern));
+      for (const [name, re] of this.#constraints ?? []) if (re) assertSafeRegExp(re, `params.${name} of ${String(pattern)}`);
+    }
+  }
+
+  /** The parameter names of a template route, in order (`[]` for a RegExp route). */
+  get paramNames(): string[] {
+    return this.#keys ? [...new Set(this.#keys.map((k) => k.name))] : [];
+  }
+
+  /**
+   * Match a raw path. Returns the decoded parameters, or `null` when the
+   * pattern does not match (or a constraint fails). A parameter with
+   * invalid percent-encoding is a `BadRequest` (400).
+   */
+  matchPath(rawPath: string): PathMatch | null {
+    const m = this.#regexp.exec(rawPath);
+    if (m === null) return null;
+    let kwargs: RouteKwargs;
+    let args = EMPTY_ARGS;
+    const keys = this.#keys;
+    if (keys !== undefined) {
+      kwargs = this.defaults ? { ...this.defaults } as RouteKwargs : {};
+      for (let i = 1; i < m.length; i++) {
+        const value = m[i];
+        if (value === undefined) continue;
+        const key = keys[i - 1]!;
+        kwargs[key.name] = key.type === "wildcard" ? value.split("/").map(decodeParam) : decodeParam(value);
+      }
+    } else if (m.groups !== undefined) {
+      kwargs = this.defaults ? { ...this.defaults } as RouteKwargs : {};
+      for (const name of Object.keys(m.groups)) {
+        const value = m.groups[name];
+        if (value !== undefined) kwargs[name] = decodeParam(value);
+      }
+    } else {
+      kwargs = this.defaults ? { ...this.defaults } as RouteKwargs : {};
+      if (m.length > 1) {
+        args = [];
+        for (let i = 1; i < m.length; i++) args.push(m[i] === undefined ? "" : decodeParam(m[i]!));
+      }
+    }
+    if (this.#constraints !== undefined) {
+      for (const [name, re, converter] of this.#constraints) {
+        const value = kwargs[name];
+        if (value === undefined) continue;
+        const text = Array.isArray(value) ? value.join("/") : String(value);
+        if (re !== undefined && !re.test(text)) return null;
+        if (converter !== undefined) kwargs[name] = convert(converter, name, text);
+      }
+    }
+    return { args, kwargs };
+  }
+
+  /**
+   * Build this route's path from params: those the template uses fill it
+   * (missing required ones are an error naming the route and the param),
+   * the rest become the query string.
+   */
+  buildPath(params: Record<string, unknown> = {}, query?: Record<string, unknown>): string {
+    const label = this.name ?? String(this.pattern);
+    if (this.#tokens === undefined) {
+      throw new TypeError(`Route "${label}" has a RegExp pattern and cannot be built; give it a template string.`);
+    }
+    const values: Record<string, unknown> = { ...this.defaults, ...params };
+    const used: Record<string, string | string[]> = {};
+    const names = new Set(this.paramNames);
+    const converters = new Map(this.#constraints?.filter(([, , c]) => c?.format).map(([name, , c]) => [name, c!]));
+    for (const name of names) {
+      const value = values[name];
+      if (value === undefined || value === null) continue;
+      const converter = converters.get(name);
+      used[name] = converter ? converter.format!(value) : Array.isArray(value) ? value.map(String) : String(value);
+    }
+    for (const name of requiredParams(this.#tokens)) {
+      if (!(name in used)) throw new TypeError(`Missing parameter "${name}" to build route "${label}".`);
+    }
+    this.#compiled ??= compile({ tokens: this.#tokens as Token[] }, { encode: encodeURIComponent });
+    let path = this.#compiled(used);
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      if (names.has(name) || value === undefined || value === null) continue;
+      appendQuery(search, name, value);
+    }
+    if (query) for (const [name, value] of Object.entries(query)) appendQuery(search, name, value);
+    const qs = search.toString();
+    if (qs) path += `?${qs}`;
+    return path;
+  }
+}
+
+// A converter's parse error is the client's fault (400), unless it already
+// chose a status.
+function convert(converter: Converter, name: string, text: string): unknown {
+  try {
+    return converter.parse(text);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new BadRequest(`Invalid value for parameter "${name}".`, { cause: error });
+  }
+}
+
+function appendQuery(search: URLSearchParams, name: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) for (const v of value) search.append(name, String(v));
+  else search.append(name, String(value));
+}
+
+function requiredParams(tokens: readonly Token[]): string[] {
+  const names: string[] = [];
+  for (const token of tokens) if (token.type === "param" || token.type === "wildcard") names.push(token.name);
+  return names;
+}
+
+/** Decode one parameter; invalid percent-encoding is a 400. */
+export function decodeParam(value: string): string {
+  if (value.indexOf("%") === -1) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new BadRequest("A path parameter has invalid percent-encoding.");
+  }
+}
+
+/**
+ * The first segment a template pins down: its leading text must run past the
+ * segment's end (`/users/` + `:id`), or be the whole template (`/about`).
+ * `/a{/:b}` and `/r:id` give `undefined`: the segment is not fixed by text alone.
+ */
+function templateFirstSegment(tokens: readonly Token[]): string | undefined {
+  const first = tokens[0];
+  if (first === undefined || first.type !== "text" || !first.value.startsWith("/")) return undefined;
+  const end = first.value.indexOf("/", 1);
+  if (end !== -1) return first.value.slice(1, end);
+  return tokens.length === 1 ? first.value.slice(1) : undefined;
+}
+
+// Characters that stand for themselves in a RegExp source, outside a class.
+const REGEXP_LITERAL = /[A-Za-z0-9_~%,;=:@!&'"<>`-]/;
+const QUANTIFIER = /[?*+{]/;
+
+/**
+ * The first segment a RegExp pins down, read from its source: an optional
+ * `^`, a slash, literal characters (or `\.`, `\-`, `\~`), then a slash or
+ * the final `$`. Anything else (alternation anywhere, a class, a group, a
+ * quantifier on a literal, the `i` or `m` flag) gives `undefined`, and the
+ * route is tried for every path, as before.
+ */
+function regexpFirstSegment(pattern: RegExp): string | undefined {
+  if (/[im]/.test(pattern.flags)) return undefined;
+  const source = pattern.source;
+  // A top-level `|` would let another branch match any path; refuse any `|`.
+  if (source.includes("|")) return undefined;
+  let i = source.startsWith("^") ? 1 : 0;
+  const slash = () => (source.startsWith("\\/", i) ? 2 : source[i] === "/" ? 1 : 0);
+  let step = slash();
+  if (step === 0) return undefined;
+  i += step;
+  let segment = "";
+  for (;;) {
+    const c = source[i];
+    // The end of the source is the end of the path: the route anchors the pattern with `$`.
+    if (c === undefined) return segment;
+    if (c === "$") return i === source.length - 1 ? segment : undefined;
+    step = slash();
+    if (step !== 0) return QUANTIFIER.test(source[i + step] ?? "") ? undefined : segment;
+    let literal: string;
+    if (c === "\\" && /[.\-~]/.test(source[i + 1] ?? "")) {
+      literal = source[i + 1]!;
+      i += 2;
+    } else if (REGEXP_LITERAL.test(c)) {
+      literal = c;
+      i += 1;
+    } else {
+      return undefined;
+    }
+    if (QUANTIFIER.test(source[i] ?? "")) return undefined;
+    segment += literal;
+  }
+}
+
+// Template text is compared with the raw path, so it is stored encoded as a
+// client would send it (`/café` matches `/caf%C3%A9`). Characters that are
+// legal in a path are left alone.
+function encodeLiteral(text: string): string {
+  return text.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]+/g, (s) => encodeURIComponent(s));
+}

@@ -1,0 +1,246 @@
+/**
+ * The router: an ordered list of routes, with four replaceable steps
+ * (match, adapt, dispatch, build) in webapp2's manner.
+ */
+import { defaultAdapter, type Adapter, type AdapterFactory } from "./adapters.js";
+import type { Dispatcher } from "./dispatcher.js";
+import { MethodNotAllowed, NotFound } from "../http/errors.js";
+import type { Request, RouteKwargs } from "./request.js";
+import type { Response } from "./response.js";
+import { matchOtherSlash } from "./trailing-slash.js";
+import { Route, type BuildOptions, type Handler, type Pattern, type RouteOptions } from "./route.js";
+
+/** A route that matched a request, with its decoded parameters. */
+export interface RouteMatch {
+  route: Route;
+  args: string[];
+  kwargs: RouteKwargs;
+}
+
+/** The matcher of `router.setMatcher()`: find the route for a request, or throw 404/405. */
+export type Matcher = (router: Router, request: Request) => RouteMatch;
+
+/** The builder of `router.setBuilder()`: the URL of a named route. */
+export type Builder = (
+  router: Router,
+  request: Request | undefined,
+  name: string,
+  params: Record<string, unknown>,
+  options: BuildOptions,
+) => string;
+
+/**
+ * The routes that can match a path, by the path's first segment, each list
+ * in route order (see `Router.defaultMatcher`). `rest` holds the routes
+ * whose first segment is not fixed; they are in every list too.
+ */
+interface RouteIndex {
+  bySegment: Map<string, Route[]>;
+  rest: Route[];
+  /** `router.routes.length` when it was built: a route pushed behind `add()`'s back rebuilds it. */
+  size: number;
+}
+
+// A subclass that matches in its own way (a prefix route, say) is tried for
+// every path: its pattern may not say what it matches.
+function indexable(route: Route): boolean {
+  return route.firstSegment !== undefined && (Object.getPrototypeOf(route) as Route).matchPath === Route.prototype.matchPath;
+}
+
+function indexRoutes(routes: readonly Route[]): RouteIndex {
+  const bySegment = new Map<string, Route[]>();
+  const rest: Route[] = [];
+  for (const route of routes) if (!route.buildOnly && indexable(route)) bySegment.set(route.firstSegment!, []);
+  for (const route of routes) {
+    if (route.buildOnly) continue;
+    if (indexable(route)) {
+      bySegment.get(route.firstSegment!)!.push(route);
+    } else {
+      rest.push(route);
+      for (const list of bySegment.values()) list.push(route);
+    }
+  }
+  return { bySegment, rest, size: routes.length };
+}
+
+/** A route as the application and router accept it: a `Route`, or a `[pattern, handler]` pair. */
+export type RouteLike = Route | readonly [Pattern, Handler] | readonly [Pattern, Handler, RouteOptions];
+
+/**
+ * Maps requests to handlers. Routes are tried in order and the first match
+ * wins. Each step can be replaced with a plain function, and the default
+ * stays public by name for wrappers:
+ *
+ * - `setMatcher(fn)` / `defaultMatcher(request)`: find the route.
+ * - `setAdapter(fn)` / `defaultAdapter`: turn a handler into `(request, response) => result`.
+ * - `setDispatcher(fn)` / `defaultDispatcher(request, response)`: match, adapt, call.
+ * - `setBuilder(fn)` / `defaultBuilder(...)`: build URLs.
+ *
+ * @example
+ * // webapp2's "micro-framework" dispatcher: strings and tuples become responses.
+ * app.router.setDispatcher(async (router, request, response) => {
+ *   const result = await router.defaultDispatcher(request, response);
+ *   return typeof result === "string" ? new Response(result, 200, { "content-type": "text/plain" }) : result;
+ * });
+ */
+export class Router {
+  /** The routes, in matching order. */
+  readonly routes: Route[] = [];
+  #byName = new Map<string, Route>();
+  #index: RouteIndex | undefined;
+  /** Whether some route has a non-strict `trailingSlash` (the app may have one too). */
+  #slashPolicies = false;
+  // perf: hello. `undefined` means the default, called directly rather than
+  // through a wrapper function: one call less per request for each.
+  #matcher: Matcher | undefined = undefined;
+  #dispatcher: Dispatcher | undefined = undefined;
+  #adapter: AdapterFactory = defaultAdapter;
+  #builder: Builder = (router, request, name, params, options) => router.defaultBuilder(request, name, params, options);
+
+  constructor(routes: Iterable<RouteLike> = []) {
+    for (const route of routes) this.add(route);
+  }
+
+  /** Add a route (a `Route` or a `[pattern, handler, options?]` pair) at the end. */
+  add(route: RouteLike): Route {
+    const r = route instanceof Route ? route : new Route(route[0], route[1] as never, route[2]);
+    if (r.name !== undefined) {
+      if (this.#byName.has(r.name)) throw new TypeError(`A route named "${r.name}" already exists.`);
+      this.#byName.set(r.name, r);
+    }
+    this.routes.push(r);
+    this.#index = undefined;
+    if ((r.options.trailingSlash ?? "strict") !== "strict") this.#slashPolicies = true;
+    return r;
+  }
+
+  /** The route with this name, if any. */
+  getRoute(name: string): Route | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** Find the route for a request (through the matcher in force). */
+  match(request: Request): RouteMatch {
+    const matcher = this.#matcher;
+    return matcher === undefined ? this.defaultMatcher(request) : matcher(this, request);
+  }
+
+  /**
+   * The default matcher: the first route whose pattern, `schemes` and
+   * `methods` accept the request. A path that some route matches but not
+   * for this method is a 405 with `Allow`; no path match is a 404.
+   *
+   * Only the routes that can match are tried: those whose literal first
+   * segment (`Route.firstSegment`) is the path's, and those that have none,
+   * still in route order, so the first match is the same as trying every
+   * route. The last of 1,000 `/rN/:id` routes costs one pattern test.
+   */
+  defaultMatcher(request: Request): RouteMatch {
+    const rawPath = request.rawPath;
+    const method = request.method;
+    let allowed: Set<string> | undefined;
+    // perf: routes1000, regex1000. Built once, on the first match after a change.
+    let index = this.#index;
+    if (index === undefined || index.size !== this.routes.length) index = this.#index = indexRoutes(this.routes);
+    let candidates = index.rest;
+    if (rawPath.charCodeAt(0) === 47 /* "/" */) {
+      const end = rawPath.indexOf("/", 1);
+      candidates = index.bySegment.get(end === -1 ? rawPath.slice(1) : rawPath.slice(1, end)) ?? index.rest;
+    }
+    for (const route of candidates) {
+      const m = route.matchPath(rawPath);
+      if (m === null) continue;
+      if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
+      const methods = route.methods;
+      if (methods !== undefined && !methods.has(method) && !(method === "HEAD" && methods.has("GET"))) {
+        allowed ??= new Set();
+        for (const m of methods) allowed.add(m);
+        continue;
+      }
+      return { route, args: m.args, kwargs: m.kwargs };
+    }
+    if (allowed !== undefined) {
+      throw new MethodNotAllowed(undefined, { headers: { allow: [...allowed].sort().join(", ") } });
+    }
+    // Only a path no route matched pays for the trailing-slash policy.
+    if (this.#slashPolicies || (request.app?.trailingSlash ?? "strict") !== "strict") {
+      const other = matchOtherSlash(this.routes, request);
+      if (other !== undefined) return other;
+    }
+    throw new NotFound();
+  }
+
+  /** Make the adapter for a handler (through the adapter factory in force). */
+  adapt(handler: Handler): Adapter {
+    return this.#adapter(this, handler);
+  }
+
+  /** The default adapter factory: classes with `dispatch()`, functions, and lazy handlers. */
+  defaultAdapter(handler: Handler): Adapter {
+    return defaultAdapter(this, handler);
+  }
+
+  /** Route and call the handler for a request (through the dispatcher in force). */
+  dispatch(request: Request, response: Response): unknown {
+    const dispatcher = this.#dispatcher;
+    return dispatcher === undefined ? this.defaultDispatcher(request, response) : dispatcher(this, request, response);
+  }
+
+  /**
+   * The default dispatcher: match, record the match on the request
+   * (`route`, `routeArgs`, `routeKwargs`), adapt the handler (once per
+   * route) and call it. Resolves to whatever the handler returned.
+   */
+  defaultDispatcher(request: Request, response: Response): unknown {
+    const { route, args, kwargs } = this.match(request);
+    request.route = route;
+    request.routeArgs = args;
+    request.routeKwargs = kwargs;
+    const adapter = (route.adapter ??= this.adapt(route.handler)) as Adapter;
+    return adapter(request, response);
+  }
+
+  /**
+   * Build the URL of a named route (through the builder in force). Params
+   * the template uses fill it; the others become the query string.
+   */
+  build(request: Request | undefined, name: string, params: Record<string, unknown> = {}, options: BuildOptions = {}): string {
+    return this.#builder(this, request, name, params, options);
+  }
+
+  /** The default builder: a path, or a full URL with `full`, `scheme` or `host`, plus `fragment`. */
+  defaultBuilder(request: Request | undefined, name: string, params: Record<string, unknown>, options: BuildOptions): string {
+    const route = this.#byName.get(name);
+    if (route === undefined) throw new TypeError(`No route named "${name}" to build.`);
+    let url = route.buildPath(params, options.query);
+    if (options.full || options.scheme !== undefined || options.host !== undefined) {
+      const scheme = options.scheme ?? request?.scheme ?? "http";
+      const host = options.host ?? request?.host;
+      if (host === undefined) throw new TypeError(`A full URL for route "${name}" needs a host: pass { host } or build it within a request.`);
+      url = `${scheme}://${host}${url}`;
+    }
+    if (options.fragment !== undefined) url += `#${encodeURI(options.fragment)}`;
+    return url;
+  }
+
+  /** Replace the matcher. */
+  setMatcher(matcher: Matcher): void {
+    this.#matcher = matcher;
+  }
+
+  /** Replace the dispatcher. */
+  setDispatcher(dispatcher: Dispatcher): void {
+    this.#dispatcher = dispatcher;
+  }
+
+  /** Replace the adapter factory; every route is adapted anew on its next request. */
+  setAdapter(factory: AdapterFactory): void {
+    this.#adapter = factory;
+    for (const route of this.routes) route.adapter = undefined;
+  }
+
+  /** Replace the URL builder. */
+  setBuilder(builder: Builder): void {
+    this.#builder = builder;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The trailing-slash policy: what a path gets when only its trailing slash
+ * keeps it from a route. Consulted only after nothing matched, so matching
+ * itself pays nothing for it.
+ */
+import { HttpError } from "../http/errors.js";
+import type { Request } from "./request.js";
+import type { Route, TrailingSlash } from "./route.js";
+import type { RouteMatch } from "./router.js";
+
+/** The policy in force for a route: its own `trailingSlash`, else the app's, else `strict`. */
+export function slashPolicy(route: Route, request: Request): TrailingSlash {
+  return route.options.trailingSlash ?? request.app?.trailingSlash ?? "strict";
+}
+
+/**
+ * After no route matched: try the path with its trailing slash toggled
+ * (`/docs` ↔ `/docs/`) against the routes, in order. The first route that
+ * matches the other form, serves the method, and is not `strict` decides:
+ * `ignore` answers as if it had matched; `redirect` throws a redirect to the
+ * other form (301 for GET and HEAD, 308 otherwise, so a POST is re-sent with
+ * its body), with the query string kept. The target is always a path on
+ * this site: leading slashes are collapsed, so `//evil.example/` can never
+ * become a host.
+ */
+export function matchOtherSlash(routes: readonly Route[], request: Request): RouteMatch | undefined {
+  const raw = request.rawPath;
+  if (raw === "/" || raw === "") return undefined;
+  const other = raw.endsWith("/") ? raw.slice(0, -1) : `${raw}/`;
+  for (const route of routes) {
+    if (route.buildOnly || slashPolicy(route, request) === "strict") continue;
+    const m = route.matchPath(other);
+    if (m === null) continue;
+    if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
+    const methods = route.methods;
+    const method = request.method;
+    if (methods !== undefined && !methods.has(method) && !(method === "HEAD" && methods.has("GET"))) continue;
+    if (slashPolicy(route, request) === "ignore") return { route, args: m.args, kwargs: m.kwargs };
+    const location = other.replace(/^\/+/, "/") + (request.queryString ? `?${request.queryString}` : "");
+    const status = method === "GET" || method === "HEAD" ? 301 : 308;
+    throw new HttpError(status, { message: `Moved to ${location}`, headers: { location } });
+  }
+  return undefined;
+}

@@ -1,0 +1,223 @@
+/**
+ * The built-in error page: an `HttpError` (or any thrown value) as HTML,
+ * JSON or plain text, following what the client accepts, and the debug
+ * page for 5xx errors in debug mode.
+ */
+import { debugPage, errorChain } from "./debug-page.js";
+import { HttpError, reasonPhrase } from "../http/errors.js";
+import { jsonContentType, stringifyWith, type JsonOptions } from "../http/json-encoder.js";
+import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails, type ProblemDetails } from "./problem-details.js";
+import type { Request } from "../core/request.js";
+import { Response } from "../core/response.js";
+
+/** The body formats an error can be answered in. */
+export type ErrorFormat = "html" | "json" | "text";
+
+/** The JSON body of an error: `{"error": 404, "message": "Not Found"}`, plus `detail` (and, in debug mode, `stack`). */
+export interface ErrorBody {
+  error: number;
+  message: string;
+  detail?: unknown;
+  stack?: string;
+}
+
+/**
+ * The format the client prefers for an error: the highest-`q` of JSON
+ * (`application/json`, `*+json`), HTML (`text/html`, `application/xhtml+xml`)
+ * and plain text (`text/plain`); on a tie JSON, then HTML. No `Accept`, or
+ * only `*\/*` (curl), is plain text.
+ */
+export function errorFormat(request: Request): ErrorFormat {
+  const accept = request.headers.get("accept");
+  if (!accept) return "text";
+  let html = 0;
+  let json = 0;
+  let text = 0;
+  for (const part of accept.split(",")) {
+    const [type = "", ...params] = part.split(";");
+    const media = type.trim().toLowerCase();
+    let q = 1;
+    for (const param of params) {
+      const [k, v] = param.split("=");
+      if (k?.trim() === "q") q = Number(v) || 0;
+    }
+    if (media === "text/html" || media === "application/xhtml+xml") html = Math.max(html, q);
+    else if (media === "application/json" || media.endsWith("+json")) json = Math.max(json, q);
+    else if (media === "text/plain") text = Math.max(text, q);
+  }
+  if (json > 0 && json >= html && json >= text) return "json";
+  if (html > 0 && html >= text) return "html";
+  return "text";
+}
+
+/**
+ * Whether errors of this request are answered as JSON whatever it accepts:
+ * the matched route is a JSON route (`{ json: true }`), or, for a 404 or 405
+ * raised before any route was chosen, a JSON route's pattern matches the
+ * path. Only the error path pays for the second check.
+ */
+export function isJsonRoute(request: Request): boolean {
+  if (request.route !== undefined) return request.route.json;
+  const routes = request.app?.router.routes;
+  if (routes === undefined) return false;
+  for (const route of routes) {
+    if (!route.json) continue;
+    try {
+      if (route.matchPath(request.rawPath) !== null) return true;
+    } catch {
+      // An undecodable parameter: not a match for this purpose.
+    }
+  }
+  return false;
+}
+
+/** Escape text for HTML, so nothing from the request or an error message runs as markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The status an error is answered with: an `HttpError`'s own, 500 for anything else. */
+export function errorStatus(error: unknown): number {
+  return error instanceof HttpError ? error.status : 500;
+}
+
+/**
+ * The JSON body for an error. An exposed error (4xx, or `expose: true`)
+ * gives its message and `detail`; any other says `hidden` (the reason
+ * phrase by default) unless `debug` is on, when it gives the real message,
+ * `detail` and the stack with its causes.
+ */
+export function errorBody(error: unknown, debug: boolean, hidden?: string): ErrorBody {
+  const status = errorStatus(error);
+  const exposed = error instanceof HttpError && error.expose;
+  if (!exposed && !debug) return { error: status, message: hidden ?? reasonPhrase(status) };
+  const body: ErrorBody = { error: status, message: messageOf(error) };
+  if (error instanceof HttpError && error.detail !== undefined) body.detail = error.detail;
+  if (!exposed) body.stack = errorChain(error);
+  return body;
+}
+
+// The message of anything thrown: an Error's message, a string as is.
+function messageOf(error: unknown): string {
+  if (error instanceof HttpError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return typeof error === "string" ? error : `Non-error thrown: ${safeString(error)}`;
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Options of {@link errorPage}. */
+export interface ErrorPageOptions {
+  /** The body format; by default JSON for JSON routes, else what the client accepts. */
+  format?: ErrorFormat;
+  /** How JSON bodies are written (the app's `json` option by default). */
+  json?: JsonOptions;
+}
+
+/**
+ * The built-in error response: the error's status and headers, and a body
+ * in the client's format. 4xx messages (raised on purpose, for the client)
+ * are shown in every mode; a 5xx says only its reason phrase unless `debug`
+ * is on, when HTML clients get the debug page and others the stack. It
+ * never throws: a header or an encoder that fails is left out.
+ *
+ * @example
+ * app.errorHandlers[404] = (request, response, error) =>
+ *   request.path.startsWith("/old/") ? Response.redirect("/") : errorPage(request, error, app.debug);
+ */
+export function errorPage(request: Request, error: unknown, debug: boolean, options: ErrorPageOptions = {}): Response {
+  const status = errorStatus(error);
+  const format = options.format ?? (isJsonRoute(request) ? "json" : errorFormat(request));
+  const response = errorResponse(error, status);
+  response.headers.set("x-content-type-options", "nosniff");
+  const body = errorBody(error, debug);
+  if (format === "json") {
+    const json = options.json ?? request.app?.json;
+    if (wantsProblemDetails(request)) {
+      response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), json));
+      response.headers.set("content-type", PROBLEM_CONTENT_TYPE);
+    } else {
+      response.setBody(encodeErrorBody(body, json));
+      response.headers.set("content-type", jsonContentType(undefined, json));
+    }
+  } else if (format === "html") {
+    // Error pages need no script; a CSP makes sure none runs even if escaping were ever missed.
+    response.headers.set("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    response.setBody(body.stack !== undefined ? debugPage(request, error) : htmlPage(body));
+    response.headers.set("content-type", "text/html; charset=utf-8");
+  } else {
+    response.setBody(textPage(body));
+    response.headers.set("content-type", "text/plain; charset=utf-8");
+  }
+  return response;
+}
+
+/**
+ * A fresh, empty response for an error: its status, and the `HttpError`'s
+ * headers (`Allow`, `Retry-After`, ...). A header that cannot be sent (CR or
+ * LF in it) is left out: an error answer must never turn into a crash.
+ */
+export function errorResponse(error: unknown, status = errorStatus(error)): Response {
+  const response = new Response(undefined, status);
+  if (error instanceof HttpError) {
+    for (const [name, value] of Object.entries(error.headers)) {
+      try {
+        response.headers.set(name, value);
+      } catch {
+        // Left out; see above.
+      }
+    }
+  }
+  return response;
+}
+
+/** Encode an error body with the given JSON options, falling back to `JSON.stringify` if they fail. */
+export function encodeErrorBody(body: ErrorBody | ProblemDetails, json?: JsonOptions, view?: JsonOptions): string {
+  try {
+    return stringifyWith(body, view, json);
+  } catch {
+    // `detail` may hold what the encoder refuses (a cycle): drop it rather than fail.
+    if ("title" in body) return JSON.stringify({ type: body.type, title: body.title, status: body.status, instance: body.instance });
+    return JSON.stringify({ error: body.error, message: body.message });
+  }
+}
+
+function htmlPage(body: ErrorBody): string {
+  const title = `${body.error} ${reasonPhrase(body.error)}`;
+  const message = body.message === reasonPhrase(body.error) ? "" : `<p>${escapeHtml(body.message)}</p>`;
+  return (
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>` +
+    `<style>body{font:16px/1.5 system-ui,sans-serif;margin:4rem auto;max-width:40rem;padding:0 1rem;color:#222}` +
+    `h1{font-size:1.6rem;margin:0 0 .5rem}p{color:#555}</style></head>` +
+    `<body><h1>${escapeHtml(title)}</h1>${message}</body></html>\n`
+  );
+}
+
+function textPage(body: ErrorBody): string {
+  const title = `${body.error} ${reasonPhrase(body.error)}`;
+  let text = `${title}\n`;
+  if (body.message !== reasonPhrase(body.error)) text += `${body.message}\n`;
+  if (body.stack !== undefined) text += `\n${body.stack}\n`;
+  return text;
+}
+
+/**
+ * The problem details of an error. `type` is `about:blank` (the status
+ * says it all) unless the error carries a `type` URI; `title` is the
+ * reason phrase; `detail` is the message when it says more than the title
+ * and may be shown (4xx, or debug mode); `instance` is the request path.
+ * An error's `detail` data goes in the `errors` extension.
+ *
+ * @example
+ * // {"type":"about:blank","title":"Not Found","status":404,"detail":"No such user","instance":"/users/7"}
+ */
+export function problemDetails(request: Request, error: unknown, debug: boolean, hidden?: string): ProblemDetails {
+  return toProblem(request, errorBody(error, debug, hidden), (error as { type?: unknown } | null)?.type);
+}

@@ -1,0 +1,151 @@
+/**
+ * JSON views, django-jsonview's idea: a handler whose every answer is JSON,
+ * its errors included. `jsonView(fn)` for functions, `JsonHandler` for
+ * classes.
+ */
+import { encodeErrorBody, errorBody, errorResponse, errorStatus } from "./error-page.js";
+import { HttpError } from "../http/errors.js";
+import { jsonContentType, stringifyWith, type JsonOptions } from "../http/json-encoder.js";
+import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails } from "./problem-details.js";
+import type { Request } from "../core/request.js";
+import { RequestHandler } from "../core/request-handler.js";
+import { Response } from "../core/response.js";
+
+/** Options of a JSON view: how it writes JSON, in place of the app's `json` options (parsing stays app-wide). */
+export type JsonViewOptions = Omit<JsonOptions, "parse">;
+
+/** The message of a JSON view's 5xx outside debug mode, as django-jsonview words it. */
+export const HIDDEN_ERROR_MESSAGE = "An error occurred";
+
+// `[data, status]` or `[data, status, headers]`: a status from 100 to 599 in
+// second place (and a headers object, if any, in third).
+function isTuple(result: unknown): result is [unknown, number, Record<string, string>?] {
+  if (!Array.isArray(result) || (result.length !== 2 && result.length !== 3)) return false;
+  const status: unknown = result[1];
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599) return false;
+  return result.length === 2 || (typeof result[2] === "object" && result[2] !== null && !Array.isArray(result[2]));
+}
+
+/**
+ * Turn what a JSON view returned into a JSON response. A `Response` passes
+ * unchanged; `[data, status]` and `[data, status, headers]` set the status
+ * and headers; anything else (strings and numbers too) is the JSON body,
+ * `undefined` being `null`. `own` is the handler's `this.response`, whose
+ * status, headers and cookies are kept, and whose body is kept when the
+ * handler wrote one and returned nothing. A `Content-Type` already set is
+ * left alone.
+ */
+export function jsonResponse(result: unknown, request: Request, options?: JsonViewOptions, own?: Response): Response {
+  if (result instanceof Response) return result;
+  const app = request.app?.json;
+  let response: Response;
+  if (isTuple(result)) {
+    response = new Response(undefined, result[1], result[2]);
+    response.setBody(stringifyWith(result[0] === undefined ? null : result[0], options, app));
+  } else {
+    response = own ?? new Response();
+    // A body the handler wrote itself (and returned nothing) is its answer.
+    const written = result === undefined && (response.isStreaming || (response.contentLength ?? 0) > 0);
+    if (!written) response.setBody(stringifyWith(result === undefined ? null : result, options, app));
+  }
+  if (!response.headers.has("content-type")) response.headers.set("content-type", jsonContentType(options, app));
+  return response;
+}
+
+/**
+ * Turn anything a JSON view threw into a JSON error response:
+ * `{"error": status, "message": ...}` with the `HttpError`'s status and
+ * headers (500 for anything else) and its `detail`. A 5xx says
+ * "An error occurred" unless `debug` is on, when it gives the message and
+ * the stack; it is logged once through `app.logError` (the view answers it,
+ * so the application never sees it).
+ */
+export function jsonErrorResponse(
+  error: unknown,
+  request: Request,
+  options?: JsonViewOptions,
+  debug: boolean = request.app?.debug ?? false,
+): Response {
+  const status = errorStatus(error);
+  if (status >= 500) request.app?.logError(request, error);
+  const response = errorResponse(error, status);
+  const app = request.app?.json;
+  const body = errorBody(error, debug, HIDDEN_ERROR_MESSAGE);
+  if (wantsProblemDetails(request)) {
+    response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), app, options));
+    response.headers.set("content-type", PROBLEM_CONTENT_TYPE);
+    return response;
+  }
+  response.setBody(encodeErrorBody(body, app, options));
+  response.headers.set("content-type", jsonContentType(options, app));
+  return response;
+}
+
+/**
+ * Wrap a function handler so that everything it returns or throws is
+ * answered as JSON (see {@link jsonResponse} and {@link jsonErrorResponse}).
+ * `options` override the app's `json` options for this view: a faster
+ * `stringify`, an `indent`, a `contentType`.
+ *
+ * Note that a two- or three-element array whose second element is a status
+ * (`[data, 201]`) is read as a tuple; to send such an array as data, wrap
+ * it: `[[3, 200], 200]`.
+ *
+ * @example
+ * app.route("/api/users/:id")(jsonView(async (request, params: { id: string }) => {
+ *   const user = await db.find(params.id);
+ *   if (!user) throw new NotFound("No such user");   // {"error":404,"message":"No such user"}
+ *   return [user, 200, { "cache-control": "no-store" }];
+ * }));
+ */
+export function jsonView<Args extends unknown[]>(
+  fn: (request: Request, ...args: Args) => unknown,
+  options?: JsonViewOptions,
+): (request: Request, ...args: Args) => Promise<Response> {
+  const view = async function (this: unknown, request: Request, ...args: Args): Promise<Response> {
+    try {
+      return jsonResponse(await fn.call(this, request, ...args), request, options);
+    } catch (error) {
+      return jsonErrorResponse(error, request, options);
+    }
+  };
+  // Keep the handler's name for the debug page and stack traces.
+  Object.defineProperty(view, "name", { value: fn.name || "jsonView" });
+  return view;
+}
+
+/**
+ * A `RequestHandler` whose every answer is JSON: method results through
+ * {@link jsonResponse}, every error (a missing method's 405 included)
+ * through {@link jsonErrorResponse}. Set `static json` to override the
+ * app's JSON options for the class. Overriding `dispatch()` works as with
+ * any handler; call `super.dispatch()` to keep the JSON conversion.
+ *
+ * @example
+ * class UserApi extends JsonHandler {
+ *   static override json = { contentType: "application/vnd.api+json" };
+ *   async get(params: { id: string }) {
+ *     return (await db.find(params.id)) ?? this.abort(404, { message: "No such user" });
+ *   }
+ *   async post() {
+ *     const body = await this.request.json<{ name?: string }>();
+ *     if (!body.name) throw new BadRequest("Invalid user", { detail: { name: ["required"] } });
+ *     return [await db.create(body), 201];
+ *   }
+ * }
+ */
+export class JsonHandler extends RequestHandler {
+  /** JSON options for this class, in place of the app's. */
+  static json: JsonViewOptions | undefined = undefined;
+
+  /** Dispatch as `RequestHandler` does, then turn the result into a JSON response. */
+  override async dispatch(): Promise<Response> {
+    const result = await super.dispatch();
+    return jsonResponse(result, this.request, (this.constructor as typeof JsonHandler).json, this.response);
+  }
+
+  /** Answer any error as JSON (override to answer some differently, and call `super` for the rest). */
+  override handleException(error: unknown, debug: boolean): unknown {
+    return jsonErrorResponse(error, this.request, (this.constructor as typeof JsonHandler).json, debug);
+  }
+}

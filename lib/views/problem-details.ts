@@ -1,0 +1,39 @@
+/**
+ * RFC 9457 problem details: errors as `application/problem+json`, an
+ * alternative to the jsonview shape `{"error", "message"}`.
+ */
+import type { ErrorBody } from "./error-page.js";
+import { reasonPhrase } from "../http/errors.js";
+import type { Request } from "../core/request.js";
+
+/** The media type of problem details. */
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** An RFC 9457 problem: the standard members, plus extensions (`errors` for an error's `detail`, `stack` in debug mode). */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+/**
+ * Whether this request's errors are answered as problem details: the
+ * matched route's `problemDetails` option, else the application's.
+ */
+export function wantsProblemDetails(request: Request): boolean {
+  return request.route?.options.problemDetails ?? request.app?.problemDetails ?? false;
+}
+
+/** Turn an error body (the jsonview shape) into problem details. */
+export function toProblem(request: Request, body: ErrorBody, type?: unknown): ProblemDetails {
+  const title = reasonPhrase(body.error);
+  const problem: ProblemDetails = { type: typeof type === "string" ? type : "about:blank", title, status: body.error };
+  if (body.message !== title) problem.detail = body.message;
+  problem.instance = request.rawPath;
+  if (body.detail !== undefined) problem.errors = body.detail;
+  if (body.stack !== undefined) problem.stack = body.stack;
+  return problem;
+}
