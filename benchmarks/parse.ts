@@ -1,6 +1,6 @@
 /**
  * What parsing a request costs, handlerkit against Fastify in the same run
- * (issue 3): a query of 20 parameters and a 1 KB JSON body, every value
+ *: a query of 20 parameters and a 1 KB JSON body, every value
  * read by the handler.
  *
  * Each framework serves two routes: `GET /base` (nothing to parse) and

@@ -210,7 +210,7 @@ export function renderResults(results: RunResults): string {
   }
   out.push(
     "",
-    "## Targets (issue 6)",
+    "## Targets",
     "",
     "Each target as a ratio that must reach the bound: from median req/s, from median server CPU time per request, and from the best round's CPU time per request (in process: req/s only).",
     "",

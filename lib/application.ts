@@ -5,7 +5,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { logAccess, type AccessLogOption } from "./server/access-log.js";
-import { isThenable, type HandlerClass, type HandlerFunction } from "./core/adapters.js";
+import { isThenable } from "./core/adapters.js";
 import { DEFAULT_BODY_LIMIT } from "./http/body-reader.js";
 import { requestContext } from "./core/context.js";
 import { toResponse } from "./core/dispatcher.js";
@@ -16,6 +16,7 @@ import { watchUnhandledRejections } from "./server/fault-guard.js";
 import { DEFAULT_MAX_PARAMS } from "./http/multi-dict.js";
 import { DEFAULT_MAX_PARAM_LENGTH, DEFAULT_MAX_PATH_LENGTH, guardPath } from "./security/path-guard.js";
 import { Request, type RequestInit } from "./core/request.js";
+import type { Logger } from "./core/logger.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
 import { Response } from "./core/response.js";
 import { abandonResponse, writeResponse } from "./server/response-writer.js";
@@ -27,11 +28,11 @@ import { createNodeServer, GracefulServer, runApplication, type ListenOptions, t
 
 export type { ServerSettings } from "./server/server.js";
 
-/** Where the application writes errors (and, with other issues, access lines). `console` fits; so do pino and friends. */
-export interface Logger {
-  error(message: string, ...meta: unknown[]): void;
-  warn?(message: string, ...meta: unknown[]): void;
-  info?(message: string, ...meta: unknown[]): void;
+export type { Logger } from "./core/logger.js";
+
+declare module "./core/request.js" {
+  // `request.app` and `handler.app` are the application (see `RequestApp`).
+  interface RequestApp extends Application<any, any> {}
 }
 
 /** Options of `new Application(routes, options)`. */
@@ -243,7 +244,9 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     let result: Response;
     try {
       if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
-      const out = guardPath(request, this) ?? this.router.dispatch(request, response);
+      const out = guardPath(request.method, request.rawPath, this)
+        ? new Response(undefined, 204, { allow: [...this.allowedMethods].sort().join(", ") })
+        : this.router.dispatch(request, response);
       if (isThenable(out)) {
         // The route is known once dispatch has matched (synchronously).
         const timeout = request.route?.options.timeout ?? this.timeout;
@@ -351,7 +354,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       if (this.#closing && req.httpVersionMajor === 1) response.headers.set("connection", "close");
       // A body abandoned half-read (a form refused mid-stream) is neither
       // drained by Node nor safe to drain: close rather than leave the
-      // connection stuck mid-body (issue 7).
+      // connection stuck mid-body.
       else if (!req.complete && req.readableDidRead && req.httpVersionMajor === 1) response.headers.set("connection", "close");
       if (this.#accessLog !== undefined) logAccess(this.#accessLog, this, { request, response, res, start });
       writeResponse(response, res);
@@ -434,7 +437,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       throw error;
     }
     options.signal?.addEventListener("abort", () => void this.close(), { once: true });
-    // A handler's forgotten rejected promise is logged, not a crash (issue 7).
+    // A handler's forgotten rejected promise is logged, not a crash.
     this.#unwatchFaults = watchUnhandledRejections({ error: (message, ...meta) => this.logger.error(message, ...meta) });
     return server.node;
   }

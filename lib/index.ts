@@ -6,9 +6,10 @@ export { Application } from "./application.js";
 export type { ApplicationOptions, CloseOptions, ErrorHandler, LifecycleHook, Logger, Registrar, ServerSettings } from "./application.js";
 export type { AccessLogOption, AccessRecord } from "./server/access-log.js";
 export type { ListenOptions, NodeServer, RunOptions, TlsOptions, TransportOptions } from "./server/server.js";
-export { LazyHandler, lazy } from "./core/adapters.js";
-export type { Adapter, AdapterFactory, HandlerClass, HandlerFunction, HandlerInstance } from "./core/adapters.js";
-export type { Dispatcher } from "./core/dispatcher.js";
+export { LazyHandler, lazy } from "./core/handler.js";
+export type { HandlerClass, HandlerFunction, HandlerInstance } from "./core/handler.js";
+export type { Adapter } from "./core/adapters.js";
+export type { AdapterFactory, Dispatcher } from "./core/router.js";
 export {
   abort,
   BadGateway,
@@ -53,7 +54,7 @@ export { RequestHandler } from "./core/request-handler.js";
 export type { RedirectOptions } from "./core/request-handler.js";
 export { Response } from "./core/response.js";
 export type { CookieOptions, ResponseBody, StreamBody } from "./core/response.js";
-export type { FileOptions, FileResponse } from "./core/file-response.js";
+export type { FileOptions, FileResponse } from "./core/response.js";
 export { Route } from "./core/route.js";
 export type { BuildOptions, Handler, HandlerFor, PathMatch, Pattern, RouteOptions, TrailingSlash } from "./core/route.js";
 export type { BuildParams, ParamsOf, RouteName, RouteParams, RouteTable } from "./core/route-params.js";

@@ -1,5 +1,5 @@
 /**
- * lib/cli.ts (issue 5): `handlerkit serve` arguments. The command runs as a
+ * lib/cli.ts: `handlerkit serve` arguments. The command runs as a
  * real process in spec/e2e/server-run.spec.ts.
  */
 import { describe, expect, it } from "vitest";

@@ -28,7 +28,7 @@ describe("examples/app.ts", () => {
   });
 });
 
-describe("examples/app.ts, issue 8 features", () => {
+describe("examples/app.ts: converters, SSE and typed routes", () => {
   it("converts /orders/:id to a number and 404s what is not one", async () => {
     expect(await (await app.getResponse("/orders/7")).json()).toEqual({ order: 7, next: 8 });
     expect((await app.getResponse("/orders/x")).status).toBe(404);

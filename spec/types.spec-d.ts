@@ -1,5 +1,5 @@
 /**
- * Compile-time specs (issue 8), checked by `tsc` in `npm test`: each
+ * Compile-time specs, checked by `tsc` in `npm test`: each
  * `@ts-expect-error` line must be an error, and each `expectTypeOf` must
  * hold, or the type check fails.
  */

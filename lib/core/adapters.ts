@@ -2,31 +2,20 @@
  * Handler adapters: one small function per handler shape, made once per
  * route, that turns "call this handler" into `(request, response) => result`.
  */
+import { LazyHandler, type Handler, type HandlerClass, type HandlerFunction, type HandlerInstance } from "./handler.js";
 import type { Request } from "./request.js";
 import type { Response } from "./response.js";
-import type { Handler } from "./route.js";
-import type { Router } from "./router.js";
 
 /** An adapted handler: what the dispatcher calls for a matched route. */
 export type Adapter = (request: Request, response: Response) => unknown;
 
-/** The adapter hook of `router.setAdapter()`: make the adapter for a handler. */
-export type AdapterFactory = (router: Router, handler: Handler) => Adapter;
-
-/** A class handler: constructed with `(request, response)`, answering through `dispatch()`. */
-export interface HandlerInstance {
-  dispatch(): unknown;
-  handleException?(error: unknown, debug: boolean): unknown;
-}
-
-/** The constructor of a class handler (`RequestHandler` subclasses, or any class with `dispatch()`). */
-export type HandlerClass = new (request: Request, response: Response) => HandlerInstance;
-
 /**
- * A function handler: called with the request, then the positional route
- * arguments, or one params object when the route has named parameters.
+ * What an adapter factory needs of the router: a way to adapt another
+ * handler (a lazy handler's, once loaded) through the factory in force.
  */
-export type HandlerFunction = (request: Request, ...argsOrParams: any[]) => unknown;
+export interface AdapterHost {
+  adapt(handler: Handler): Adapter;
+}
 
 /** Whether a handler's result is to be awaited: a promise, or any thenable. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -85,41 +74,8 @@ export function functionAdapter(fn: HandlerFunction): Adapter {
   };
 }
 
-/**
- * A handler given lazily: its module is imported on first use and the
- * export cached, as webapp2 did with dotted strings. Made by {@link lazy}.
- */
-export class LazyHandler {
-  readonly loader: () => Promise<unknown>;
-  readonly exportName: string;
-
-  constructor(loader: () => Promise<unknown>, exportName = "default") {
-    this.loader = loader;
-    this.exportName = exportName;
-  }
-
-  /** Import the module and return the named export, or a clear error if it is missing. */
-  async load(): Promise<Handler> {
-    const module = (await this.loader()) as Record<string, unknown>;
-    const handler = module?.[this.exportName];
-    if (handler === undefined) throw new TypeError(`The lazily loaded module has no export "${this.exportName}".`);
-    return handler;
-  }
-}
-
-/**
- * Give a handler lazily: `loader` is called (once) when the route is first
- * dispatched, and the export `exportName` of what it resolves to is used.
- *
- * @example
- * new Route("/products/:id", lazy(() => import("../handlers/product.js"), "ProductHandler"));
- */
-export function lazy(loader: () => Promise<unknown>, exportName = "default"): LazyHandler {
-  return new LazyHandler(loader, exportName);
-}
-
 /** The adapter for a lazy handler: load once, adapt what was loaded with the router, then delegate. */
-export function lazyAdapter(router: Router, handler: LazyHandler): Adapter {
+export function lazyAdapter(router: AdapterHost, handler: LazyHandler): Adapter {
   let loading: Promise<Adapter> | undefined;
   let adapter: Adapter | undefined;
   return async function adaptLazy(request, response) {
@@ -139,7 +95,7 @@ export function lazyAdapter(router: Router, handler: LazyHandler): Adapter {
  * The default adapter factory: lazy handlers, classes with `dispatch()`, and
  * plain functions. Anything else is a registration error.
  */
-export function defaultAdapter(router: Router, handler: Handler): Adapter {
+export function defaultAdapter(router: AdapterHost, handler: Handler): Adapter {
   if (handler instanceof LazyHandler) return lazyAdapter(router, handler);
   if (isHandlerClass(handler)) return classAdapter(handler);
   if (typeof handler === "function") return functionAdapter(handler as HandlerFunction);

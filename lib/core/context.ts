@@ -3,8 +3,7 @@
  * `AsyncLocalStorage`.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Application } from "../application.js";
-import type { Request } from "./request.js";
+import type { Request, RequestApp } from "./request.js";
 
 /** The storage the application runs each request in (see `Application.process`). */
 export const requestContext = new AsyncLocalStorage<Request>();
@@ -26,6 +25,6 @@ export function getRequest(): Request | undefined {
 }
 
 /** The application handling the current request (see {@link getRequest}). */
-export function getApp(): Application<any, any> | undefined {
+export function getApp(): RequestApp | undefined {
   return requestContext.getStore()?.app;
 }

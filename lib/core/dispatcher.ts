@@ -2,19 +2,7 @@
  * The dispatcher hook and the return-value ladder: what a handler returns,
  * turned into a `Response`.
  */
-import type { Request } from "./request.js";
 import { Response, isStream } from "./response.js";
-import type { Router } from "./router.js";
-
-/**
- * The dispatcher of `router.setDispatcher()`: route and call the handler for
- * a request, resolving to whatever should become the response. A custom one
- * usually wraps `router.defaultDispatcher(request, response)`.
- */
-export type Dispatcher = (router: Router, request: Request, response: Response) => unknown;
-
-/** The dispatcher a router starts with: `router.defaultDispatcher`. */
-export const defaultDispatcher: Dispatcher = (router, request, response) => router.defaultDispatcher(request, response);
 
 function isStatus(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 999;

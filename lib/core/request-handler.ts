@@ -1,9 +1,8 @@
 /**
  * The base class of class-based handlers, webapp2's `RequestHandler`.
  */
-import type { Application } from "../application.js";
 import { abort, type AbortOptions } from "../http/errors.js";
-import type { Request } from "./request.js";
+import type { Request, RequestApp } from "./request.js";
 import { Response } from "./response.js";
 import type { BuildOptions } from "./route.js";
 import { checkRedirectTarget, sameSiteTarget } from "../security/safe-redirect.js";
@@ -84,7 +83,7 @@ export interface RedirectOptions {
 export class RequestHandler {
   request!: Request;
   response!: Response;
-  app!: Application<any, any>;
+  app!: RequestApp;
 
   constructor(request: Request, response: Response) {
     this.initialize(request, response);

@@ -2,24 +2,24 @@
  * Request ids: the one a trusted proxy sent, or a fresh one.
  */
 import { randomUUID } from "node:crypto";
-import type { Request } from "./request.js";
+import type { HeaderMap } from "../http/header-map.js";
 
 // What an upstream id may look like: short, and nothing that could break a
 // log line or a header (no spaces, quotes, control characters).
 const VALID_ID = /^[\w.:@=+/-]{1,128}$/;
 
 /**
- * The id of a request: its `X-Request-Id` header when the application trusts
- * its proxy (`trustProxy`) and the value is a plausible id (1 to 128
+ * The id of a request with these headers: its `X-Request-Id` when the
+ * application trusts its proxy (`trustProxy`) and the value is a plausible id (1 to 128
  * letters, digits and `_ . : @ = + / -`), a random UUID otherwise. Read it
  * as `request.id`, which calls this once, on first use.
  *
  * @example
  * app.route("/whoami")((request) => ({ id: request.id }));
  */
-export function requestId(request: Request): string {
-  if (request.app?.trustProxy) {
-    const upstream = request.headers.get("x-request-id");
+export function requestId(headers: HeaderMap, trustProxy: boolean): string {
+  if (trustProxy) {
+    const upstream = headers.get("x-request-id");
     if (upstream !== undefined && VALID_ID.test(upstream)) return upstream;
   }
   return randomUUID();

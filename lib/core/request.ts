@@ -6,7 +6,6 @@
 import { rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import type { Application } from "../application.js";
 import { decodeText, DEFAULT_BODY_LIMIT, readBody } from "../http/body-reader.js";
 import { acceptedRanges, acceptsCharset, acceptsEncoding, acceptsLanguage, acceptsType } from "../http/negotiation.js";
 import { parseCookies } from "../http/cookies.js";
@@ -15,7 +14,6 @@ import { HeaderMap, type HeadersInit } from "../http/header-map.js";
 import { DEFAULT_MAX_PARAMS, MultiDict } from "../http/multi-dict.js";
 import { multipartOptions, parseMultipart, UploadedFile, type FormValue, type MultipartOptions } from "../http/multipart.js";
 import { requestId } from "./request-id.js";
-import type { Route } from "./route.js";
 
 /** What `Request.blank()` and `app.getResponse()` accept to describe a request. */
 export interface RequestInit {
@@ -33,6 +31,22 @@ export interface RequestInit {
   /** The client address `request.ip` reports (none by default). */
   remoteAddress?: string;
 }
+
+/**
+ * The application a request belongs to. It is declared empty here, below the
+ * application in the layers (docs/architecture.md), and `application.ts`
+ * merges `Application` into it, so `request.app` and `handler.app` are typed
+ * as the application itself without this layer importing it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface RequestApp {}
+
+/**
+ * The route that matched a request. Declared empty here for the same reason
+ * as {@link RequestApp}; `route.ts` merges `Route` into it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface MatchedRoute {}
 
 /** The values of a route's named parameters: strings, arrays of them for `*splat`s, or what a converter gave. */
 export type RouteKwargs = Record<string, any>;
@@ -76,9 +90,9 @@ export class Request {
   /** The `node:http` request, when there was a socket. */
   readonly raw: IncomingMessage | undefined;
   /** The application handling this request (set by the application). */
-  app!: Application<any, any>;
+  app!: RequestApp;
   /** The route that matched, once routing has run. */
-  route: Route | undefined = undefined;
+  route: MatchedRoute | undefined = undefined;
   /** Positional route arguments (unnamed RegExp groups), decoded. */
   routeArgs: string[] = [];
   /** Named route parameters, decoded. */
@@ -243,7 +257,7 @@ export class Request {
    * nothing. The access log and error log show it.
    */
   get id(): string {
-    this.#id ??= requestId(this);
+    this.#id ??= requestId(this.headers, this.app?.trustProxy === true);
     return this.#id;
   }
 

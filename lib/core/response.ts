@@ -5,7 +5,9 @@
 import { Readable } from "node:stream";
 import { serializeCookie, type CookieOptions } from "../http/cookies.js";
 import { reasonPhrase } from "../http/errors.js";
-import type { FileOptions, FileResponse } from "./file-response.js";
+import type { Stats } from "node:fs";
+import { sep } from "node:path";
+import { disposition, etagMatches, fileType, FileStream, parseRange, seconds, statFile } from "../http/files.js";
 import { HeaderMap, type HeadersInit } from "../http/header-map.js";
 import { checkRedirectTarget } from "../security/safe-redirect.js";
 import type { Request } from "./request.js";
@@ -78,10 +80,8 @@ export class Response {
    * app.route("/static/*path")((request, { path }) => Response.file(path.join("/"), { root: "public", maxAge: 3600 }));
    */
   static async file(path: string, options?: FileOptions): Promise<FileResponse> {
-    // Loaded on first use: file-response.ts extends this class, so a static
-    // import would be a cycle.
-    const { fileResponse } = await import("./file-response.js");
-    return fileResponse(path, options);
+    const file = await statFile(path, options?.root);
+    return new FileResponse(file.path, file.stats, options);
   }
 
   /**
@@ -325,4 +325,114 @@ export function isStream(value: unknown): value is StreamBody {
     typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function" ||
     typeof (value as Iterable<unknown>)[Symbol.iterator] === "function"
   );
+}
+
+/** Options of `Response.file()`. */
+export interface FileOptions {
+  /**
+   * Serve `path` relative to this directory and refuse to leave it: a path
+   * with a `..` segment, a NUL byte, or one that resolves outside `root` is a
+   * 404, as if the file did not exist.
+   */
+  root?: string;
+  /**
+   * The request, for conditional GET and ranges. Not needed when the response
+   * goes through the application, which passes it to `prepare()`.
+   */
+  request?: Request;
+  /** The media type; by default from the file's extension (`application/octet-stream` when unknown). */
+  contentType?: string;
+  /** Send as an attachment (`Content-Disposition`), under this name or, with `true`, the file's own. */
+  download?: boolean | string;
+  /** `Cache-Control: public, max-age=<seconds>`. */
+  maxAge?: number;
+  /** Extra headers. */
+  headers?: HeadersInit;
+}
+
+/**
+ * A file streamed from disk. Made by `Response.file()` with the file's
+ * `Content-Type`, `Content-Length`, `Last-Modified`, `ETag` and
+ * `Accept-Ranges`; when it is prepared for sending it answers the request's
+ * preconditions (`If-None-Match`/`If-Modified-Since`: 304;
+ * `If-Match`/`If-Unmodified-Since`: 412) and a single `Range` (206, or 416
+ * when unsatisfiable; several ranges get the whole file). The file is opened
+ * only when the body is read, so HEAD, 304 and 416 never open it.
+ */
+export class FileResponse extends Response {
+  /** The resolved path of the file. */
+  readonly path: string;
+  /** Its size in bytes. */
+  readonly size: number;
+  /** Its modification time. */
+  readonly mtime: Date;
+  /** Its entity tag (strong: size and modification time). */
+  readonly etag: string;
+  readonly #request: Request | undefined;
+
+  constructor(path: string, stats: Stats, options: FileOptions = {}) {
+    super(new FileStream(path, 0, stats.size - 1), 200, options.headers);
+    this.path = path;
+    this.size = stats.size;
+    this.mtime = stats.mtime;
+    this.etag = `"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+    this.#request = options.request;
+    const headers = this.headers;
+    if (!headers.has("content-type")) headers.set("content-type", options.contentType ?? fileType(path));
+    headers.set("content-length", stats.size);
+    headers.set("last-modified", stats.mtime.toUTCString());
+    headers.set("etag", this.etag);
+    headers.set("accept-ranges", "bytes");
+    if (options.maxAge !== undefined) headers.set("cache-control", `public, max-age=${Math.max(0, Math.floor(options.maxAge))}`);
+    if (options.download) headers.set("content-disposition", disposition(options.download === true ? path.slice(path.lastIndexOf(sep) + 1) : options.download));
+  }
+
+  /** Answer the request's preconditions and range, then settle the response as every response does. */
+  override prepare(head: boolean, request?: Request): void {
+    const req = request ?? this.#request;
+    if (req !== undefined && this.status === 200 && (req.method === "GET" || req.method === "HEAD")) this.#negotiate(req);
+    super.prepare(head, request);
+  }
+
+  #negotiate(request: Request): void {
+    const headers = request.headers;
+    const mtime = Math.floor(this.mtime.getTime() / 1000);
+    // Preconditions in RFC 9110 §13.2.2 order.
+    const ifMatch = headers.get("if-match");
+    const ifUnmodified = headers.get("if-unmodified-since");
+    if (ifMatch !== undefined ? !etagMatches(ifMatch, this.etag, false) : ifUnmodified !== undefined && mtime > seconds(ifUnmodified, Infinity)) {
+      this.#drop(412);
+      return;
+    }
+    const ifNoneMatch = headers.get("if-none-match");
+    const ifModified = headers.get("if-modified-since");
+    if (ifNoneMatch !== undefined ? etagMatches(ifNoneMatch, this.etag, true) : ifModified !== undefined && mtime <= seconds(ifModified, -Infinity)) {
+      this.#drop(304);
+      return;
+    }
+    const range = headers.get("range");
+    if (range === undefined || request.method !== "GET") return;
+    const ifRange = headers.get("if-range");
+    if (ifRange !== undefined && !(ifRange.startsWith('"') ? ifRange === this.etag : seconds(ifRange, NaN) === mtime)) return;
+    const bounds = parseRange(range, this.size);
+    if (bounds === undefined) return;
+    if (bounds === "unsatisfiable") {
+      this.#drop(416);
+      this.headers.set("content-range", `bytes */${this.size}`);
+      return;
+    }
+    const [start, end] = bounds;
+    this.setStatus(206);
+    this.setBody(new FileStream(this.path, start, end));
+    this.headers.set("content-range", `bytes ${start}-${end}/${this.size}`);
+    this.headers.set("content-length", end - start + 1);
+  }
+
+  // An answer without the file: the unopened stream is dropped.
+  #drop(status: number): void {
+    this.setStatus(status);
+    this.clear();
+    this.headers.delete("content-length");
+    if (status !== 304) this.headers.delete("content-type");
+  }
 }

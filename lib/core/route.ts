@@ -3,16 +3,15 @@
  * handler, compiled once when it is made.
  */
 import { compile, parse, pathToRegexp, type Key, type Token } from "path-to-regexp";
-import type { HandlerInstance, LazyHandler } from "./adapters.js";
+import type { Handler, HandlerInstance, LazyHandler } from "./handler.js";
 import { isConverter, type Converter } from "./converters.js";
 import { BadRequest, HttpError } from "../http/errors.js";
 import { assertSafeRegExp } from "../security/redos.js";
-import type { Request, RouteKwargs } from "./request.js";
+import type { MatchedRoute, Request, RouteKwargs } from "./request.js";
 import type { Response } from "./response.js";
 import type { RouteParams } from "./route-params.js";
 
-/** A handler as routes hold it; the router's adapters decide what shapes are callable. */
-export type Handler = unknown;
+export type { Handler } from "./handler.js";
 
 /** What a route's pattern may be: a RegExp, or a path-to-regexp template string. */
 export type Pattern = string | RegExp;
@@ -72,7 +71,7 @@ export interface RouteOptions {
   timeout?: number;
   /** A JSON route: its errors (404 and 405 included) are answered as JSON whatever the client accepts. */
   json?: boolean;
-  /** Accept a RegExp (pattern or `params` constraint) that can backtrack catastrophically; refused by default (see `lib/redos.ts`). */
+  /** Accept a RegExp (pattern or `params` constraint) that can backtrack catastrophically; refused by default (see `lib/security/redos.ts`). */
   allowUnsafeRegExp?: boolean;
   /**
    * `strict` (the default): `/a/` and `/a` are different paths. `ignore`:
@@ -89,6 +88,18 @@ export interface RouteOptions {
 export interface PathMatch {
   args: string[];
   kwargs: RouteKwargs;
+}
+
+/** A route that matched a request, with its decoded parameters. */
+export interface RouteMatch {
+  route: Route;
+  args: string[];
+  kwargs: RouteKwargs;
+}
+
+declare module "./request.js" {
+  // `request.route` is the matched `Route` (see `MatchedRoute`).
+  interface MatchedRoute extends Route {}
 }
 
 /** Options of URL building. */
@@ -202,7 +213,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
         return [name, re && new RegExp(`^(?:${re.source})$`, re.flags.replace(/[gy]/g, "")), converter];
       });
     }
-    // ReDoS (issue 7): each route regex is checked once, here, never per request.
+    // ReDoS: each route regex is checked once, here, never per request.
     if (!options.allowUnsafeRegExp) {
       assertSafeRegExp(this.#regexp, String(pattern));
       for (const [name, re] of this.#constraints ?? []) if (re) assertSafeRegExp(re, `params.${name} of ${String(pattern)}`);

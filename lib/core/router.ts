@@ -2,20 +2,24 @@
  * The router: an ordered list of routes, with four replaceable steps
  * (match, adapt, dispatch, build) in webapp2's manner.
  */
-import { defaultAdapter, type Adapter, type AdapterFactory } from "./adapters.js";
-import type { Dispatcher } from "./dispatcher.js";
+import { defaultAdapter, type Adapter } from "./adapters.js";
 import { MethodNotAllowed, NotFound } from "../http/errors.js";
-import type { Request, RouteKwargs } from "./request.js";
+import type { Request } from "./request.js";
 import type { Response } from "./response.js";
 import { matchOtherSlash } from "./trailing-slash.js";
-import { Route, type BuildOptions, type Handler, type Pattern, type RouteOptions } from "./route.js";
+import { Route, type BuildOptions, type Handler, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
 
-/** A route that matched a request, with its decoded parameters. */
-export interface RouteMatch {
-  route: Route;
-  args: string[];
-  kwargs: RouteKwargs;
-}
+export type { RouteMatch } from "./route.js";
+
+/**
+ * The dispatcher of `router.setDispatcher()`: route and call the handler for
+ * a request, resolving to whatever should become the response. A custom one
+ * usually wraps `router.defaultDispatcher(request, response)`.
+ */
+export type Dispatcher = (router: Router, request: Request, response: Response) => unknown;
+
+/** The adapter hook of `router.setAdapter()`: make the adapter for a handler. */
+export type AdapterFactory = (router: Router, handler: Handler) => Adapter;
 
 /** The matcher of `router.setMatcher()`: find the route for a request, or throw 404/405. */
 export type Matcher = (router: Router, request: Request) => RouteMatch;

@@ -5,8 +5,7 @@
  */
 import { HttpError } from "../http/errors.js";
 import type { Request } from "./request.js";
-import type { Route, TrailingSlash } from "./route.js";
-import type { RouteMatch } from "./router.js";
+import type { Route, RouteMatch, TrailingSlash } from "./route.js";
 
 /** The policy in force for a route: its own `trailingSlash`, else the app's, else `strict`. */
 export function slashPolicy(route: Route, request: Request): TrailingSlash {

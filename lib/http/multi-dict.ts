@@ -55,7 +55,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     let start = 0;
     // perf: the next "=" is searched again only once passed, so pairs
     // without one ("a&a&a...") cannot make each search scan to the end
-    // (quadratic on hostile input; spec/multi-dict.spec.ts).
+    // (quadratic on hostile input; spec/http/multi-dict.spec.ts).
     let eq = -2;
     const length = text.length;
     while (start <= length) {

@@ -186,7 +186,7 @@ export function parseMultipart(
       done = true;
       stopFeeding();
       // busboy may be mid-write (it emits 'limit' and then touches the file
-      // stream): destroying it synchronously crashed the process (issue 7).
+      // stream): destroying it synchronously crashed the process.
       queueMicrotask(() => parser.destroy());
       reject(error);
     };
@@ -231,7 +231,7 @@ function makeParser(contentType: string, options: MultipartOptions): busboy.Busb
     defParamCharset: "utf8",
     limits: {
       // busboy stops at the limit itself (a file of exactly maxFileSize bytes
-      // is "truncated"); ours are the most bytes allowed (issue 7).
+      // is "truncated"); ours are the most bytes allowed.
       fileSize: options.maxFileSize + 1,
       fieldSize: options.maxFieldSize + 1,
       files: options.maxFiles,

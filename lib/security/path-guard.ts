@@ -3,19 +3,16 @@
  * route regexes and the handlers must never see.
  */
 import { BadRequest, URITooLong } from "../http/errors.js";
-import type { Request } from "../core/request.js";
-import { Response } from "../core/response.js";
 
 /** The longest raw path accepted by default (bytes); longer is a 414. */
 export const DEFAULT_MAX_PATH_LENGTH = 8 * 1024;
 /** The longest raw path segment, and so route parameter, accepted by default; longer is a 414. */
 export const DEFAULT_MAX_PARAM_LENGTH = 1024;
 
-/** The limits {@link guardPath} applies: the application's `maxPathLength`, `maxParamLength` and `allowedMethods`. */
+/** The limits {@link guardPath} applies: the application's `maxPathLength` and `maxParamLength`. */
 export interface PathLimits {
   readonly maxPathLength: number;
   readonly maxParamLength: number;
-  readonly allowedMethods: ReadonlySet<string>;
 }
 
 /**
@@ -33,22 +30,24 @@ export interface PathLimits {
  *   them before sending), so `/files/../etc` cannot reach a handler as
  *   anything but an error.
  *
- * `OPTIONS *` (about the server, not a resource) is answered here with 204
- * and `Allow` listing `allowedMethods`; the returned `Response` is that
- * answer. Any other request returns `undefined` and goes on to routing.
+ * `OPTIONS *` (about the server, not a resource) returns `true`: the caller
+ * answers it (204 with `Allow` listing the methods it serves). Any other
+ * request returns `false` and goes on to routing.
  *
  * @example
- * guardPath(Request.blank("/users/7"), app);        // undefined
- * guardPath(Request.blank("/a/../b"), app);         // throws BadRequest
+ * guardPath("GET", "/users/7", app);        // false
+ * guardPath("GET", "/a/../b", app);         // throws BadRequest
  */
-export function guardPath(request: Request, limits: PathLimits): Response | undefined {
-  const raw = request.rawPath;
-  // perf: hello. Most paths are short, start with "/", hold no "%" and no
-  // "/.": four tests, and no scan of the segments.
-  if (raw.length <= limits.maxParamLength && raw.charCodeAt(0) === 47 && raw.indexOf("%") === -1 && raw.indexOf("/.") === -1) return undefined;
+export function guardPath(method: string, raw: string, limits: PathLimits): boolean {
+  // perf(bench: hello): most paths are short, start with "/", hold no "%"
+  // and no "/.": four tests, and no scan of the segments. "Short" is under
+  // both limits, so a maxPathLength below maxParamLength is still applied.
+  if (raw.length <= limits.maxParamLength && raw.length <= limits.maxPathLength && raw.charCodeAt(0) === 47 && raw.indexOf("%") === -1 && raw.indexOf("/.") === -1) {
+    return false;
+  }
   if (raw === "*") {
-    if (request.method !== "OPTIONS") throw new BadRequest("The request target * is only for OPTIONS.");
-    return new Response(undefined, 204, { allow: [...limits.allowedMethods].sort().join(", ") });
+    if (method !== "OPTIONS") throw new BadRequest("The request target * is only for OPTIONS.");
+    return true;
   }
   if (raw.charCodeAt(0) !== 47) throw new BadRequest("The request target must be a path starting with /.");
   if (raw.length > limits.maxPathLength) throw new URITooLong(`The path is longer than ${limits.maxPathLength} bytes.`);
@@ -69,7 +68,7 @@ export function guardPath(request: Request, limits: PathLimits): Response | unde
     }
     if (decoded.indexOf("\0") !== -1) throw new BadRequest("The path holds a NUL character.");
   }
-  return undefined;
+  return false;
 }
 
 // `.`, `..`, and their encoded forms (`%2e`, `.%2E`, ...).

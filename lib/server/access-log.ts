@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
-import type { Logger } from "../application.js";
+import type { Logger } from "../core/logger.js";
 import type { Request } from "../core/request.js";
 import type { Response } from "../core/response.js";
 

@@ -5,7 +5,7 @@
  */
 import cluster, { type Worker } from "node:cluster";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../application.js";
+import type { Logger } from "../core/logger.js";
 
 /** Options of the primary process (`app.run({ workers })`). */
 export interface ClusterOptions {

@@ -2,7 +2,7 @@
  * Keeping a serving process up when a handler forgets to await a promise
  * that then rejects.
  */
-import type { Logger } from "../application.js";
+import type { Logger } from "../core/logger.js";
 
 // The loggers of the applications listening in this process; the first one
 // hears about a stray rejection (it cannot be tied to a request).

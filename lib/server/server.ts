@@ -10,7 +10,7 @@ import { createSecureServer, type Http2SecureServer, type Http2Session } from "n
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { SecureContextOptions, TLSSocket } from "node:tls";
-import type { Application } from "../application.js";
+import type { Logger } from "../core/logger.js";
 import { formatAddress, runPrimary, say } from "./cluster.js";
 import { reasonPhrase } from "../http/errors.js";
 
@@ -121,7 +121,7 @@ export function createNodeServer(listener: Listener, settings: ServerSettings = 
   Object.assign(server, { keepAliveTimeout: s.keepAliveTimeout, maxRequestsPerSocket: s.maxRequestsPerSocket });
   server.on("clientError", answerClientError);
   // Node starts headersTimeout at a request's first byte, so a connection
-  // that sends nothing would stay open for ever (issue 7). Plain HTTP only:
+  // that sends nothing would stay open for ever. Plain HTTP only:
   // a TLS socket's raw bytes are read by the TLS layer.
   if (!transport.tls && s.headersTimeout > 0) server.on("connection", (socket: Socket) => closeIfSilent(socket, s.headersTimeout));
   return server;
@@ -288,6 +288,15 @@ export interface RunOptions extends TransportOptions {
   restartDelay?: number;
 }
 
+/** What {@link runApplication} runs: `Application` satisfies it. */
+export interface Runnable {
+  readonly logger: Logger;
+  /** The address it listens on, once `listen()` resolved. */
+  readonly address: AddressInfo | undefined;
+  listen(options: ListenOptions): Promise<NodeServer>;
+  close(options?: { timeout?: number }): Promise<void>;
+}
+
 /**
  * What `app.run()` does: in a cluster primary (`workers` given), fork the
  * workers and wait for them; otherwise listen, print the address (the
@@ -295,7 +304,7 @@ export interface RunOptions extends TransportOptions {
  * close gracefully and exit. Resolves to the server, or `undefined` in a
  * primary.
  */
-export async function runApplication(app: Application<any, any>, options: RunOptions = {}): Promise<NodeServer | undefined> {
+export async function runApplication(app: Runnable, options: RunOptions = {}): Promise<NodeServer | undefined> {
   const shutdownTimeout = options.shutdownTimeout ?? 10_000;
   if (options.workers !== undefined && options.workers > 0 && cluster.isPrimary) {
     await runPrimary({ workers: options.workers, restartDelay: options.restartDelay, shutdownTimeout, logger: app.logger, secure: options.tls !== undefined });

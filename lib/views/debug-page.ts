@@ -42,7 +42,8 @@ export interface StackFrame {
 
 // handlerkit's own files are framework frames even when it is not installed
 // under node_modules (a checkout, a monorepo link).
-const OWN_DIR = dirname(fileURLToPath(import.meta.url)) + sep;
+// The whole of lib/ (this file is one folder down in it).
+const OWN_DIR = dirname(dirname(fileURLToPath(import.meta.url))) + sep;
 
 const FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
 

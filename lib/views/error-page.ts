@@ -3,23 +3,18 @@
  * JSON or plain text, following what the client accepts, and the debug
  * page for 5xx errors in debug mode.
  */
-import { debugPage, errorChain } from "./debug-page.js";
+import { debugPage } from "./debug-page.js";
+import { errorBody, errorStatus, type ErrorBody } from "./error-body.js";
 import { HttpError, reasonPhrase } from "../http/errors.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "../http/json-encoder.js";
 import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails, type ProblemDetails } from "./problem-details.js";
 import type { Request } from "../core/request.js";
 import { Response } from "../core/response.js";
 
+export { errorBody, errorStatus, type ErrorBody } from "./error-body.js";
+
 /** The body formats an error can be answered in. */
 export type ErrorFormat = "html" | "json" | "text";
-
-/** The JSON body of an error: `{"error": 404, "message": "Not Found"}`, plus `detail` (and, in debug mode, `stack`). */
-export interface ErrorBody {
-  error: number;
-  message: string;
-  detail?: unknown;
-  stack?: string;
-}
 
 /**
  * The format the client prefers for an error: the highest-`q` of JSON
@@ -74,42 +69,6 @@ export function isJsonRoute(request: Request): boolean {
 /** Escape text for HTML, so nothing from the request or an error message runs as markup. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** The status an error is answered with: an `HttpError`'s own, 500 for anything else. */
-export function errorStatus(error: unknown): number {
-  return error instanceof HttpError ? error.status : 500;
-}
-
-/**
- * The JSON body for an error. An exposed error (4xx, or `expose: true`)
- * gives its message and `detail`; any other says `hidden` (the reason
- * phrase by default) unless `debug` is on, when it gives the real message,
- * `detail` and the stack with its causes.
- */
-export function errorBody(error: unknown, debug: boolean, hidden?: string): ErrorBody {
-  const status = errorStatus(error);
-  const exposed = error instanceof HttpError && error.expose;
-  if (!exposed && !debug) return { error: status, message: hidden ?? reasonPhrase(status) };
-  const body: ErrorBody = { error: status, message: messageOf(error) };
-  if (error instanceof HttpError && error.detail !== undefined) body.detail = error.detail;
-  if (!exposed) body.stack = errorChain(error);
-  return body;
-}
-
-// The message of anything thrown: an Error's message, a string as is.
-function messageOf(error: unknown): string {
-  if (error instanceof HttpError) return error.message;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return typeof error === "string" ? error : `Non-error thrown: ${safeString(error)}`;
-}
-
-function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }
 
 /** Options of {@link errorPage}. */

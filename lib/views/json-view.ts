@@ -3,7 +3,8 @@
  * its errors included. `jsonView(fn)` for functions, `JsonHandler` for
  * classes.
  */
-import { encodeErrorBody, errorBody, errorResponse, errorStatus } from "./error-page.js";
+import { errorBody, errorStatus } from "./error-body.js";
+import { encodeErrorBody, errorResponse } from "./error-page.js";
 import { HttpError } from "../http/errors.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "../http/json-encoder.js";
 import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails } from "./problem-details.js";

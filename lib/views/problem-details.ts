@@ -2,7 +2,7 @@
  * RFC 9457 problem details: errors as `application/problem+json`, an
  * alternative to the jsonview shape `{"error", "message"}`.
  */
-import type { ErrorBody } from "./error-page.js";
+import type { ErrorBody } from "./error-body.js";
 import { reasonPhrase } from "../http/errors.js";
 import type { Request } from "../core/request.js";
 

@@ -1,5 +1,5 @@
 /**
- * request.id and lib/request-id.ts (issue 5): an upstream X-Request-Id is
+ * request.id and lib/core/request-id.ts: an upstream X-Request-Id is
  * used only behind a trusted proxy and only when it looks like an id;
  * otherwise a random UUID, made once, on first use.
  */
@@ -15,26 +15,30 @@ function blank(headers: Record<string, string>, trustProxy: boolean): Request {
   return request;
 }
 
+function idOf(request: Request): string {
+  return requestId(request.headers, request.app.trustProxy);
+}
+
 describe("requestId()", () => {
   it("takes X-Request-Id from a trusted proxy", () => {
-    expect(requestId(blank({ "x-request-id": "lb-42.a:b@c=d+e/f_g" }, true))).toBe("lb-42.a:b@c=d+e/f_g");
+    expect(idOf(blank({ "x-request-id": "lb-42.a:b@c=d+e/f_g" }, true))).toBe("lb-42.a:b@c=d+e/f_g");
   });
 
   it("ignores X-Request-Id when the proxy is not trusted", () => {
-    expect(requestId(blank({ "x-request-id": "lb-42" }, false))).toMatch(UUID);
+    expect(idOf(blank({ "x-request-id": "lb-42" }, false))).toMatch(UUID);
   });
 
   it("ignores an upstream id that could break a log line, or is too long", () => {
     for (const bad of ["has space", 'quo"te', "tab\there", "x".repeat(129), ""]) {
-      expect(requestId(blank({ "x-request-id": bad }, true))).toMatch(UUID);
+      expect(idOf(blank({ "x-request-id": bad }, true))).toMatch(UUID);
     }
-    expect(requestId(blank({ "x-request-id": "x".repeat(128) }, true))).toBe("x".repeat(128));
+    expect(idOf(blank({ "x-request-id": "x".repeat(128) }, true))).toBe("x".repeat(128));
   });
 
   it("makes a fresh UUID for each call without an upstream id", () => {
     const request = blank({}, true);
-    const a = requestId(request);
-    const b = requestId(request);
+    const a = idOf(request);
+    const b = idOf(request);
     expect(a).toMatch(UUID);
     expect(b).toMatch(UUID);
     expect(a).not.toBe(b);

@@ -1,6 +1,6 @@
 /**
  * Request: URL parts, headers, negotiation, cookies, and bodies read lazily,
- * once, under limits (issue 3). In process, over `Request.blank` and
+ * once, under limits. In process, over `Request.blank` and
  * `app.getResponse`; spec/e2e/request-response.spec.ts does the same over
  * sockets.
  */

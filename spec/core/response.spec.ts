@@ -1,6 +1,6 @@
 /**
  * Response: bodies of every kind, status and reason, headers, content type
- * and length, helpers, and what prepare() settles for HEAD/204/304 (issue 3).
+ * and length, helpers, and what prepare() settles for HEAD/204/304.
  */
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";

@@ -28,7 +28,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("Router.defaultMatcher cost (issue 6)", () => {
+describe("Router.defaultMatcher cost", () => {
   const templates = () => new Router(Array.from({ length: 1000 }, (_, i) => new Route(`/r${i}/:id`, handler)));
   const regexps = () => new Router(Array.from({ length: 1000 }, (_, i) => new Route(new RegExp(`^/r${i}/([^/]+)$`), handler)));
 
@@ -144,7 +144,7 @@ const PATTERNS: (string | RegExp)[] = [
 const PATHS = ["/", "/a", "/a/", "/a/1", "/a/x", "/A/x", "/b/1/c", "/b/x", "/ab/x", "/a/x/y", "/a.b", "/aXb", "/r7", "/files/x/y", "/zzz", "*", "//a", "/a%2Fb/1"];
 const METHODS = ["GET", "POST", "HEAD", "DELETE"];
 
-describe("Router.defaultMatcher with the index (issue 6)", () => {
+describe("Router.defaultMatcher with the index", () => {
   it("picks the same route, parameters, 404 or 405/Allow as trying every route in order", () => {
     const routeArb = fc.record({
       pattern: fc.constantFrom(...PATTERNS),

@@ -1,4 +1,4 @@
-/** Cancellation and timeouts over real sockets (issue 8), with undici. */
+/** Cancellation and timeouts over real sockets, with undici. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";

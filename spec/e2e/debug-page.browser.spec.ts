@@ -1,5 +1,5 @@
 /**
- * The debug page in a real browser (issue 4): headless Chromium (Debian's
+ * The debug page in a real browser: headless Chromium (Debian's
  * `chromium` package) driven by playwright-core renders it, runs nothing
  * from the error message, and leaves a screenshot in the test's temp dir.
  * Skips itself, saying why, when Chromium is not installed; `.ci/run`

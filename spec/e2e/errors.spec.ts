@@ -1,5 +1,5 @@
 /**
- * Errors over real sockets (issue 4): the built-in error bodies in each
+ * Errors over real sockets: the built-in error bodies in each
  * format, custom error views (one that throws included), JSON routes and
  * JSON views, logging with the request id, debug off, and an error after
  * the head was sent.

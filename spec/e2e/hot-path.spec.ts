@@ -73,7 +73,7 @@ afterAll(async () => {
 
 const fetchText = (path: string, method = "GET") => fetchResult(base + path, { method: method as "GET" });
 
-describe("the hot path keeps the defaults (issue 6)", () => {
+describe("the hot path keeps the defaults", () => {
   it("answers hello from a synchronous class handler", async () => {
     const res = await fetchText("/");
     expect(res.status).toBe(200);

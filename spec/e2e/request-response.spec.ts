@@ -1,5 +1,5 @@
 /**
- * Request and Response over real sockets with undici (issue 3): parsing,
+ * Request and Response over real sockets with undici: parsing,
  * limits, hostile input, uploads, cookies, files, HEAD/204/304, and clients
  * that go away mid-response.
  */
@@ -259,7 +259,7 @@ describe("Response over a socket", () => {
     expect(encoded.status).toBe(404);
     expect(encoded.body).not.toContain("top secret");
     // Dot segments, sent raw (undici would resolve them): 400 from the path
-    // guard (lib/path-guard.ts), before routing.
+    // guard (lib/security/path-guard.ts), before routing.
     for (const path of ["/static/../secret.txt", "/static/%2e%2e/secret.txt"]) {
       const rawTraversal = await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       expect(rawTraversal.startsWith("HTTP/1.1 400 Bad Request\r\n"), path).toBe(true);

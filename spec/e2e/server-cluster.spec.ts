@@ -1,5 +1,5 @@
 /**
- * `app.run({ workers })` as real processes (issue 5): a primary forks the
+ * `app.run({ workers })` as real processes: a primary forks the
  * workers, which share the port; a killed worker is replaced while the
  * others keep serving; SIGTERM drains every worker and the primary exits 0.
  */

@@ -1,5 +1,5 @@
 /**
- * Hardening over raw `node:net` sockets (issue 5): slow clients are cut off
+ * Hardening over raw `node:net` sockets: slow clients are cut off
  * by the timeouts, malformed requests get a 4xx and a closed connection
  * (never a crash), body limits apply before the body is read, and
  * connections are recycled.

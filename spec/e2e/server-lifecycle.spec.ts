@@ -1,5 +1,5 @@
 /**
- * Lifecycle over real sockets (issue 5): graceful close with requests in
+ * Lifecycle over real sockets: graceful close with requests in
  * flight, idle keep-alive connections, the force-close timeout, startup and
  * shutdown hooks, `listen({ signal })`, the request id and the access log.
  */

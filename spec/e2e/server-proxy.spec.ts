@@ -1,5 +1,5 @@
 /**
- * Behind a load balancer (issue 5): two instances of the same app (two
+ * Behind a load balancer: two instances of the same app (two
  * "machines") behind a small round-robin proxy that adds the X-Forwarded-*
  * and X-Request-Id headers, as docs/deployment.md's nginx example does.
  * With trustProxy, both answer exactly alike; neither needs the other's

@@ -1,5 +1,5 @@
 /**
- * `app.run()` as a real process (issue 5): it reads PORT and HOST, prints
+ * `app.run()` as a real process: it reads PORT and HOST, prints
  * the address, and on SIGTERM lets in-flight requests finish, runs the
  * shutdown hooks and exits 0.
  */

@@ -1,5 +1,5 @@
 /**
- * HTTPS and HTTP/2 over real sockets (issue 5), with a self-signed
+ * HTTPS and HTTP/2 over real sockets, with a self-signed
  * certificate made by `openssl` at test time: the same handlers serve
  * HTTP/1.1 over TLS, HTTP/2, and HTTP/1.1 fallback on the HTTP/2 server.
  */

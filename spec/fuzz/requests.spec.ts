@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing over real sockets (issue 7), with fast-check:
+ * Property-based fuzzing over real sockets, with fast-check:
  * random methods, paths, query strings, headers, cookies, and JSON,
  * urlencoded and multipart bodies (well-formed and mutated) against the
  * attack app, which has every route kind. After each request:

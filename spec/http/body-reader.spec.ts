@@ -1,6 +1,6 @@
 /**
  * readBody() and decodeText(): bodies under a byte limit, never buffered
- * past it (issue 3).
+ * past it.
  */
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";

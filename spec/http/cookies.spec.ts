@@ -1,6 +1,6 @@
 /**
  * Cookies both ways: parsing `Cookie` (malformed pairs skipped) and writing
- * `Set-Cookie` with strict validation (issue 3).
+ * `Set-Cookie` with strict validation.
  */
 import { describe, expect, it } from "vitest";
 import { parseCookies, serializeCookie } from "../../lib/http/cookies.js";

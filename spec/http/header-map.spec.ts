@@ -1,6 +1,6 @@
 /**
  * HeaderMap: case-insensitive, multi-value headers for requests and
- * responses, refusing header injection (issue 3).
+ * responses, refusing header injection.
  */
 import { describe, expect, it } from "vitest";
 import { HeaderMap } from "../../lib/index.js";

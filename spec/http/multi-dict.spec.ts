@@ -1,6 +1,6 @@
 /**
  * MultiDict: the multi-value map behind `request.query` and `request.form()`
- * (issue 3).
+ *.
  */
 import { describe, expect, it } from "vitest";
 import { BadRequest, type HttpError, MultiDict } from "../../lib/index.js";

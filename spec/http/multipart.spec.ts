@@ -1,6 +1,6 @@
 /**
  * multipart/form-data through request.form(): fields, files in memory and in
- * temporary files, limits, broken bodies, and temp-file cleanup (issue 3).
+ * temporary files, limits, broken bodies, and temp-file cleanup.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
 /**
- * Content negotiation (RFC 9110 §12.5), behind request.accepts*() (issue 3).
+ * Content negotiation (RFC 9110 §12.5), behind request.accepts*().
  */
 import { describe, expect, it } from "vitest";
 import { acceptedRanges, acceptsCharset, acceptsEncoding, acceptsLanguage, acceptsType } from "../../lib/http/negotiation.js";

@@ -1,5 +1,5 @@
 /**
- * Handler faults over real sockets (issue 7), with the five invariants:
+ * Handler faults over real sockets, with the five invariants:
  * whatever a handler or an error view does wrong, the client gets a proper
  * 5xx without a stack, the fault is logged once, the connection stays in
  * step, and the process keeps serving.
@@ -94,7 +94,7 @@ describe("errors beyond the handler", () => {
   it("a promise the handler never awaited rejects: it is logged and the process keeps serving", async () => {
     // vitest fails a run on any unhandled rejection: its listeners (there
     // before the app started) step aside for this one, so that the
-    // application's own listener (lib/fault-guard.ts) is what keeps the
+    // application's own listener (lib/server/fault-guard.ts) is what keeps the
     // process up.
     const others = process.listeners("unhandledRejection");
     const target = await start(undefined, (app) =>

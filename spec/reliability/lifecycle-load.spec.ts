@@ -1,5 +1,5 @@
 /**
- * Lifecycle and load over raw sockets (issue 7), with the five invariants:
+ * Lifecycle and load over raw sockets, with the five invariants:
  * a graceful shutdown with 50 keep-alive connections mid-request, slowloris
  * clients cut off while others are served, and 1,000 concurrent keep-alive
  * connections. (spec/e2e/server-lifecycle.spec.ts covers the same shutdown

@@ -1,5 +1,5 @@
 /**
- * Test-client parity (issue 7): a sample of the attack cases gives the same
+ * Test-client parity: a sample of the attack cases gives the same
  * status, and the same headers that matter, through `app.getResponse()` in
  * process as over a socket, so a suite written against the test client
  * proves what a real client would see.

@@ -1,5 +1,5 @@
 /**
- * Attacks through request inputs (issue 7), over raw sockets with the five
+ * Attacks through request inputs, over raw sockets with the five
  * invariants: query strings and urlencoded forms, bodies (JSON, media
  * types, limits, compression, slow and abandoned bodies), multipart forms,
  * cookies, and response headers fed from the request.
@@ -218,7 +218,7 @@ describe("multipart", () => {
     expect(fits.response.body).toBe('{"files":1}');
   });
 
-  // Regression (issue 7): busboy emits 'limit' and then writes to the file
+  // Regression: busboy emits 'limit' and then writes to the file
   // stream; destroying the parser inside that event threw a TypeError out
   // of a socket 'data' handler, an uncaughtException that killed the process.
   it("a file or field over its limit, mid-stream, is a 413 and never crashes the process", async () => {

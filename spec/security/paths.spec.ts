@@ -1,9 +1,9 @@
 /**
- * Attacks on paths and routing (issue 7), over raw sockets with the five
+ * Attacks on paths and routing, over raw sockets with the five
  * invariants: percent-encoding, `%2F` in parameters, dot segments, hosts
- * hidden in paths, `OPTIONS *`, length limits (lib/path-guard.ts), match
+ * hidden in paths, `OPTIONS *`, length limits (lib/security/path-guard.ts), match
  * state shared between requests, escaping in 404 pages, and ReDoS
- * (lib/redos.ts, checked when a route is made).
+ * (lib/security/redos.ts, checked when a route is made).
  */
 import { describe, expect, it } from "vitest";
 import { Agent, request } from "undici";

@@ -1,5 +1,5 @@
 /**
- * lib/redos.ts (issue 7): which regular expressions are refused at route
+ * lib/security/redos.ts: which regular expressions are refused at route
  * registration, and that the refused ones really do backtrack.
  */
 import { pathToRegexp } from "path-to-regexp";

@@ -1,7 +1,7 @@
 /**
- * Attacks through responses and redirects (issue 7), over raw sockets with
+ * Attacks through responses and redirects, over raw sockets with
  * the five invariants: open redirects through the same-site redirect helper
- * (lib/safe-redirect.ts), `javascript:` targets, writes after the response
+ * (lib/security/safe-redirect.ts), `javascript:` targets, writes after the response
  * was sent, `Content-Length` against the bytes sent, and `nosniff` on
  * error pages.
  */

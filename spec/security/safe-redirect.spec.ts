@@ -1,5 +1,5 @@
 /**
- * lib/safe-redirect.ts (issue 7): same-site redirect targets and the targets
+ * lib/security/safe-redirect.ts: same-site redirect targets and the targets
  * no redirect may carry.
  */
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 /**
- * Attacks on the transport and the HTTP/1.1 parser (issue 7), over raw
+ * Attacks on the transport and the HTTP/1.1 parser, over raw
  * sockets, each followed by the five invariants (spec/support/attack-harness.ts).
- * spec/e2e/server-hardening.spec.ts (issue 5) pins the exact bodies of the
+ * spec/e2e/server-hardening.spec.ts pins the exact bodies of the
  * `clientError` answers; these cases pin the statuses, the closed or
  * reusable connection, and that nothing leaks or crashes.
  */

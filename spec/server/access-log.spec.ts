@@ -1,5 +1,5 @@
 /**
- * lib/access-log.ts (issue 5): the record, its text and JSON forms, and a
+ * lib/server/access-log.ts: the record, its text and JSON forms, and a
  * logger that fails. Over real sockets in spec/e2e/server-lifecycle.spec.ts.
  */
 import { EventEmitter } from "node:events";

@@ -1,5 +1,5 @@
 /**
- * lib/cluster.ts helpers (issue 5). The primary itself runs as real
+ * lib/server/cluster.ts helpers. The primary itself runs as real
  * processes in spec/e2e/server-cluster.spec.ts.
  */
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * lib/fault-guard.ts (issue 7): unhandled rejections are logged while an
+ * lib/server/fault-guard.ts: unhandled rejections are logged while an
  * application listens, and the listener goes away with the last one.
  */
 import { describe, expect, it } from "vitest";

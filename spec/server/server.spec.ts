@@ -1,5 +1,5 @@
 /**
- * lib/server.ts (issue 5): the hardened settings, how they combine with the
+ * lib/server/server.ts: the hardened settings, how they combine with the
  * application's options, and the clientError answer, without sockets. The
  * same behaviours over real sockets are in spec/e2e/server-*.spec.ts.
  */

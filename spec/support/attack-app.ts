@@ -1,5 +1,5 @@
 /**
- * The application the attack, fault and fuzz suites aim at (issue 7): one
+ * The application the attack, fault and fuzz suites aim at: one
  * route of every kind (templates, splats, RegExps with positional and named
  * groups, classes, functions), body readers of every kind, handlers that
  * fail in every way, and redirects built from client input.

@@ -1,5 +1,5 @@
 /**
- * The attack and fault harness (issue 7): a target application with every
+ * The attack and fault harness: a target application with every
  * route kind, a raw `node:net` client that speaks bytes and parses what
  * comes back, and the five invariants checked after every case:
  *

@@ -1,4 +1,4 @@
-/** Handlers loaded lazily by spec/adapters.spec.ts. */
+/** Handlers loaded lazily by spec/core/adapters.spec.ts. */
 import { RequestHandler } from "../../lib/index.js";
 
 export class ProductHandler extends RequestHandler {

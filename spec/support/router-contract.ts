@@ -1,6 +1,6 @@
 /**
  * The behaviour every router matcher must keep (STYLE example 9): run by
- * spec/router.spec.ts for the default matcher, and by the spec of any
+ * spec/core/router.spec.ts for the default matcher, and by the spec of any
  * alternative matcher.
  */
 import { describe, expect, it } from "vitest";

@@ -59,7 +59,7 @@ describe("debug page (debug: true)", () => {
     expect(page).toContain(`<h3 class="caused">Caused by</h3><h2><span class="name">SyntaxError</span>:`);
     // The stack, with this file's frame and the source line that threw, highlighted.
     expect(page).toContain("<code>Checkout.post</code>");
-    expect(page).toMatch(/<span class="where">[^<]*spec\/debug-page\.spec\.ts:\d+:\d+<\/span>/);
+    expect(page).toMatch(/<span class="where">[^<]*spec\/views\/debug-page\.spec\.ts:\d+:\d+<\/span>/);
     expect(page).toMatch(/<span class="here"><b>\s*\d+<\/b>[^<]*MARKER-LINE<\/span>/);
     // The request, and the headers with credentials masked.
     expect(page).toContain("<tr><th>method</th><td>POST</td></tr>");
@@ -79,7 +79,7 @@ describe("debug page (debug: true)", () => {
 
   it("does not quote handlerkit's own files or Node's", async () => {
     const page = await (await app.getResponse("/carts/1/checkout", { method: "POST", headers: { accept: BROWSER } })).text();
-    expect(page).toMatch(/<li class="lib"><code>[^<]*<\/code> <span class="where">[^<]*lib\/router\.ts:\d+:\d+<\/span><\/li>/);
+    expect(page).toMatch(/<li class="lib"><code>[^<]*<\/code> <span class="where">[^<]*lib\/core\/router\.ts:\d+:\d+<\/span><\/li>/);
     expect(page).not.toContain("export class " + "Router");
   });
 

@@ -1,6 +1,6 @@
 /**
  * Response.file(): type, length, validators, conditional GET, single byte
- * ranges, and refusing path traversal (issue 3).
+ * ranges, and refusing path traversal.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -99,7 +99,7 @@ describe("Response.file() refuses path traversal", () => {
   });
 
   it("../ in a URL is refused however it is spelled: 400 by the path guard, else 404 here", async () => {
-    // Dot segments and %00 never reach a handler (lib/path-guard.ts answers
+    // Dot segments and %00 never reach a handler (lib/security/path-guard.ts answers
     // 400 before routing); an encoded / or \ inside a segment does reach the
     // route, decoded, and Response.file refuses it.
     const cases: [string, number][] = [
