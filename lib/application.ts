@@ -17,6 +17,7 @@ import { DEFAULT_MAX_PARAMS } from "./http/multi-dict.js";
 import { DEFAULT_MAX_PARAM_LENGTH, DEFAULT_MAX_PATH_LENGTH, guardPath } from "./security/path-guard.js";
 import { Request, type RequestInit } from "./core/request.js";
 import type { Logger } from "./core/logger.js";
+import type { Settings } from "./core/settings.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
 import { Response } from "./core/response.js";
 import { abandonResponse, writeResponse } from "./server/response-writer.js";
@@ -47,11 +48,13 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   trustProxy?: boolean;
   /** The default body limit in bytes (1 MB). */
   bodyLimit?: number;
-  /** The most pairs a query string or form may hold (1,000); more is a 400. */
+  /** Size limits of requests; see {@link Limits}. */
+  limits?: Limits;
+  /** @deprecated Use `limits.params`. */
   maxParams?: number;
-  /** The longest raw path in bytes (8 KiB); longer is a 414. */
+  /** @deprecated Use `limits.path`. */
   maxPathLength?: number;
-  /** The longest path segment, and so route parameter, in bytes (1 KiB); longer is a 414. */
+  /** @deprecated Use `limits.segment`. */
   maxParamLength?: number;
   /** Where errors are logged; `console` by default. */
   logger?: Logger;
@@ -76,6 +79,22 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   context?: boolean;
   /** Answer JSON errors as RFC 9457 `application/problem+json` (`type`, `title`, `status`, `detail`, `instance`). Default false. */
   problemDetails?: boolean;
+}
+
+/**
+ * The size limits of `ApplicationOptions.limits`. The body limit keeps its
+ * flat name, `bodyLimit`, which routes and handler classes may override.
+ *
+ * @example
+ * new Application(routes, { bodyLimit: 5_000_000, limits: { params: 200, path: 2048 } });
+ */
+export interface Limits {
+  /** The most pairs a query string or form may hold (1,000); more is a 400. */
+  params?: number;
+  /** The longest raw path in bytes (8 KiB); longer is a 414. */
+  path?: number;
+  /** The longest path segment, and so route parameter, in bytes (1 KiB); longer is a 414. */
+  segment?: number;
 }
 
 /**
@@ -152,7 +171,6 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
 
   #requestClass: typeof Request;
   #server: GracefulServer | undefined;
-  #respondInContext: (request: Request) => Response | Promise<Response>;
   #closing = false;
   #accessLog: Exclude<AccessLogOption, false> | undefined;
   #startupHooks: LifecycleHook[] = [];
@@ -166,22 +184,36 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     }
     const statics = new.target as unknown as typeof Application;
     this.#requestClass = statics.requestClass;
-    this.router = new statics.routerClass(routes);
     this.config = options.config ?? ({} as Config);
     this.debug = options.debug ?? false;
     this.allowedMethods = new Set([...(options.allowedMethods ?? STANDARD_METHODS)].map((m) => m.toUpperCase()));
     this.trustProxy = options.trustProxy ?? false;
     this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-    this.maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
-    this.maxPathLength = options.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
-    this.maxParamLength = options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH;
+    this.maxParams = options.limits?.params ?? options.maxParams ?? DEFAULT_MAX_PARAMS;
+    this.maxPathLength = options.limits?.path ?? options.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
+    this.maxParamLength = options.limits?.segment ?? options.maxParamLength ?? DEFAULT_MAX_PARAM_LENGTH;
     this.logger = options.logger ?? console;
-    this.json = options.json ?? {};
+    this.json = Object.freeze({ ...options.json });
     this.problemDetails = options.problemDetails ?? false;
     this.trailingSlash = options.trailingSlash ?? "strict";
     this.timeout = options.timeout;
     this.context = options.context ?? true;
-    this.#respondInContext = this.#respond.bind(this);
+    // Every setting the request path reads, resolved here once; routes lay
+    // their own options over these when they are added.
+    const settings: Settings = Object.freeze({
+      debug: this.debug,
+      bodyLimit: this.bodyLimit,
+      maxParams: this.maxParams,
+      trustProxy: this.trustProxy,
+      jsonParse: this.json.parse ?? JSON.parse,
+      json: this.json,
+      jsonErrors: false,
+      problemDetails: this.problemDetails,
+      trailingSlash: this.trailingSlash,
+      timeout: this.timeout,
+    });
+    this.router = new statics.routerClass(routes, settings);
+    this.#processInContext = this.process.bind(this);
     this.#accessLog = options.accessLog === false ? undefined : options.accessLog;
     const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval } = options;
     this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval };
@@ -217,50 +249,46 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   }
 
   /**
-   * The pipeline, the same for socket and in-process requests:
-   * 1. refuse methods outside `allowedMethods` (501) and paths the router
-   *    must not see (`guardPath`: 400/414; `OPTIONS *` answered there);
-   * 2. dispatch: match the route, adapt and call the handler (`router.dispatch`);
-   * 3. turn the result into a `Response` (`toResponse`);
-   * 4. on any error: the error views, then the built-in page (`handleError`);
-   * 5. settle headers and drop bodies for HEAD/204/304 (`response.prepare`).
+   * The pipeline: every request, from a socket or from `getResponse()`,
+   * goes through this one method (inside the `getRequest()` context unless
+   * `context: false`), so a subclass that overrides it changes both. It
+   * returns the response itself when the handler was synchronous and a
+   * promise otherwise: `await` it either way.
+   *
+   * 1. guard: methods outside `allowedMethods` are a 501, paths the router
+   *    must not see a 400/414 (`guardPath`), `OPTIONS *` answered here;
+   * 2. route: match the request (`router.match`, through `router.dispatch`);
+   * 3. adapt: the route's handler, adapted once and cached on the route;
+   * 4. call: the handler (a timeout, when set, races an async one);
+   * 5. convert: what it returned, into a `Response` (`toResponse`);
+   * 6. prepare: default headers, no body for HEAD/204/304 (`response.prepare`);
+   * 7. error: anything thrown in 1 to 5 goes to the error views, then the
+   *    built-in error page (`handleError`), and is prepared as in 6.
    */
-  async process(request: Request): Promise<Response> {
-    return this.#run(request);
-  }
-
-  // The pipeline inside the getRequest() context (unless `context: false`).
-  // perf: hello. A bound method made once per app, not a closure per request.
-  #run(request: Request): Response | Promise<Response> {
-    return this.context ? requestContext.run(request, this.#respondInContext, request) : this.#respond(request);
-  }
-
-  // perf: hello. `process` without promises when the handler is synchronous:
-  // its response comes back as it is, and #serve writes it at once. Only an
-  // asynchronous handler, or an error, goes through #settle.
-  #respond(request: Request): Response | Promise<Response> {
+  process(request: Request): Response | Promise<Response> {
     request.app = this;
+    request.settings = this.router.settings;
     const response = new Response();
-    let result: Response;
     try {
+      // 1. guard
       if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
-      const out = guardPath(request.method, request.rawPath, this)
-        ? new Response(undefined, 204, { allow: [...this.allowedMethods].sort().join(", ") })
-        : this.router.dispatch(request, response);
-      if (isThenable(out)) {
-        // The route is known once dispatch has matched (synchronously).
-        const timeout = request.route?.options.timeout ?? this.timeout;
-        return this.#settle(request, response, timeout === undefined ? out : withTimeout(request, out, timeout));
+      if (guardPath(request.method, request.rawPath, this)) {
+        return this.#prepare(request, new Response(undefined, 204, { allow: [...this.allowedMethods].sort().join(", ") }));
       }
-      result = toResponse(out, response);
+      // 2, 3 and 4: route, adapt, call
+      const out = this.router.dispatch(request, response);
+      // perf(bench: hello): a synchronous handler's result is converted and
+      // prepared at once, with no promise made for it.
+      if (!isThenable(out)) return this.#prepare(request, toResponse(out, response));
+      const timeout = request.settings.timeout;
+      return this.#settle(request, response, timeout === undefined ? out : withTimeout(request, out, timeout));
     } catch (error) {
       return this.#settle(request, response, Promise.reject(error));
     }
-    result.prepare(request.method === "HEAD", request);
-    return result;
   }
 
-  /** The rest of the pipeline for a handler's promise (or an error): steps 3 to 5, awaited. */
+  // 5 and 7 for an asynchronous handler, or after an error: the same
+  // conversion as the synchronous path, awaited.
   async #settle(request: Request, response: Response, out: PromiseLike<unknown>): Promise<Response> {
     let result: Response;
     try {
@@ -268,8 +296,20 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     } catch (error) {
       result = await this.handleError(request, error);
     }
+    return this.#prepare(request, result);
+  }
+
+  // 6. prepare
+  #prepare(request: Request, result: Response): Response {
     result.prepare(request.method === "HEAD", request);
     return result;
+  }
+
+  // The pipeline inside the getRequest() context (unless `context: false`).
+  // perf(bench: hello): `process` bound once per app, not a closure per request.
+  #processInContext: (request: Request) => Response | Promise<Response>;
+  #enter(request: Request): Response | Promise<Response> {
+    return this.context ? requestContext.run(request, this.#processInContext, request) : this.process(request);
   }
 
   /**
@@ -321,7 +361,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   getResponse(target: string | Request, init?: RequestInit): Promise<Response> {
     const request = target instanceof Request ? target : this.#requestClass.blank(target, init);
     // onEnd() callbacks (uploaded temporary files) run once the response is built.
-    return this.process(request).finally(() => request.close());
+    return Promise.resolve(this.#enter(request)).finally(() => request.close());
   }
 
   /** The `node:http` request listener: `http.createServer(app.handle)` works. */
@@ -337,7 +377,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       const request = this.#requestClass.fromNode(req, res);
       // perf: the access log costs two field tests when it is off.
       const start = this.#accessLog === undefined ? 0 : performance.now();
-      const pending = this.#run(request);
+      const pending = this.#enter(request);
       if (!isThenable(pending)) return this.#send(req, res, request, pending, start);
       pending.then(
         (response) => this.#send(req, res, request, response, start),

@@ -59,7 +59,7 @@ async function settle(handler: HandlerInstance, result: PromiseLike<unknown>, re
 
 function rescue(handler: HandlerInstance, error: unknown, request: Request): unknown {
   if (typeof handler.handleException !== "function") throw error;
-  return handler.handleException(error, request.app?.debug ?? false);
+  return handler.handleException(error, request.settings.debug);
 }
 
 /**

@@ -6,14 +6,15 @@
 import { rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { decodeText, DEFAULT_BODY_LIMIT, readBody } from "../http/body-reader.js";
+import { decodeText, readBody } from "../http/body-reader.js";
 import { acceptedRanges, acceptsCharset, acceptsEncoding, acceptsLanguage, acceptsType } from "../http/negotiation.js";
 import { parseCookies } from "../http/cookies.js";
 import { BadRequest, UnsupportedMediaType } from "../http/errors.js";
 import { HeaderMap, type HeadersInit } from "../http/header-map.js";
-import { DEFAULT_MAX_PARAMS, MultiDict } from "../http/multi-dict.js";
+import { MultiDict } from "../http/multi-dict.js";
 import { multipartOptions, parseMultipart, UploadedFile, type FormValue, type MultipartOptions } from "../http/multipart.js";
 import { requestId } from "./request-id.js";
+import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
 
 /** What `Request.blank()` and `app.getResponse()` accept to describe a request. */
 export interface RequestInit {
@@ -93,6 +94,12 @@ export class Request {
   app!: RequestApp;
   /** The route that matched, once routing has run. */
   route: MatchedRoute | undefined = undefined;
+  /**
+   * The settings in force (limits, proxy trust, the JSON parser, error
+   * options): the application's until a route matches, then the route's.
+   * Set by the application and the router; read, never rebuilt, per request.
+   */
+  settings: Settings = DEFAULT_SETTINGS;
   /** Positional route arguments (unnamed RegExp groups), decoded. */
   routeArgs: string[] = [];
   /** Named route parameters, decoded. */
@@ -197,13 +204,13 @@ export class Request {
 
   /** The query parameters, a multi-value map parsed on first use. */
   get query(): MultiDict {
-    this.#query ??= MultiDict.parse(this.queryString, this.app?.maxParams);
+    this.#query ??= MultiDict.parse(this.queryString, this.settings.maxParams);
     return this.#query;
   }
 
   /** `http` or `https` (from `X-Forwarded-Proto` when the app trusts its proxy). */
   get scheme(): string {
-    if (this.app?.trustProxy) {
+    if (this.settings.trustProxy) {
       const proto = this.headers.get("x-forwarded-proto");
       if (proto) return proto.split(",")[0]!.trim().toLowerCase();
     }
@@ -212,7 +219,7 @@ export class Request {
 
   /** The host and port the client asked for (`Host`, or `X-Forwarded-Host` behind a trusted proxy). */
   get host(): string {
-    if (this.app?.trustProxy) {
+    if (this.settings.trustProxy) {
       const forwarded = this.headers.get("x-forwarded-host");
       if (forwarded) return forwarded.split(",")[0]!.trim();
     }
@@ -257,7 +264,7 @@ export class Request {
    * nothing. The access log and error log show it.
    */
   get id(): string {
-    this.#id ??= requestId(this.headers, this.app?.trustProxy === true);
+    this.#id ??= requestId(this.headers, this.settings.trustProxy);
     return this.#id;
   }
 
@@ -268,7 +275,7 @@ export class Request {
    * `undefined`.
    */
   get ip(): string | undefined {
-    if (this.app?.trustProxy) {
+    if (this.settings.trustProxy) {
       const forwarded = this.headers.get("x-forwarded-for");
       if (forwarded) return forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
     }
@@ -312,14 +319,11 @@ export class Request {
 
   /**
    * The body limit in force: the route's `bodyLimit`, else a static
-   * `bodyLimit` on the handler class, else the app's, else 1 MB.
+   * `bodyLimit` on the handler class, else the app's, else 1 MB (resolved
+   * once per route, in `settings`).
    */
   get bodyLimit(): number {
-    const route = this.route;
-    if (route?.bodyLimit !== undefined) return route.bodyLimit;
-    const handlerLimit = (route?.handler as { bodyLimit?: unknown } | undefined)?.bodyLimit;
-    if (typeof handlerLimit === "number") return handlerLimit;
-    return this.app?.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    return this.settings.bodyLimit;
   }
 
   /**
@@ -364,7 +368,7 @@ export class Request {
     let text = await this.text(options);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
-      return (this.app?.json.parse ?? JSON.parse)(text) as T;
+      return this.settings.jsonParse(text) as T;
     } catch (error) {
       throw new BadRequest(`The request body is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
@@ -392,9 +396,9 @@ export class Request {
 
   async #readForm(options: FormOptions): Promise<MultiDict<FormValue>> {
     const type = this.contentType;
-    if (type === "application/x-www-form-urlencoded") return MultiDict.parse(await this.text(options), this.app?.maxParams);
+    if (type === "application/x-www-form-urlencoded") return MultiDict.parse(await this.text(options), this.settings.maxParams);
     if (type !== "multipart/form-data") return new MultiDict<FormValue>(undefined, false);
-    const settings = multipartOptions(options.limit ?? this.bodyLimit, this.app?.maxParams ?? DEFAULT_MAX_PARAMS, options);
+    const settings = multipartOptions(options.limit ?? this.bodyLimit, this.settings.maxParams, options);
     let source: Buffer | Readable;
     if (this.#body !== undefined) {
       source = await this.#body;

@@ -10,14 +10,14 @@ import { assertSafeRegExp } from "../security/redos.js";
 import type { MatchedRoute, Request, RouteKwargs } from "./request.js";
 import type { Response } from "./response.js";
 import type { RouteParams } from "./route-params.js";
+import { DEFAULT_SETTINGS, resolveSettings, type Settings, type TrailingSlash } from "./settings.js";
 
 export type { Handler } from "./handler.js";
 
 /** What a route's pattern may be: a RegExp, or a path-to-regexp template string. */
 export type Pattern = string | RegExp;
 
-/** How a route treats a trailing slash the template does not have (or lacks one it has). */
-export type TrailingSlash = "strict" | "redirect" | "ignore";
+export type { TrailingSlash } from "./settings.js";
 
 /** The HTTP verb methods a class handler may have. */
 type VerbMethod = "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "trace";
@@ -70,6 +70,8 @@ export interface RouteOptions {
    */
   timeout?: number;
   /** A JSON route: its errors (404 and 405 included) are answered as JSON whatever the client accepts. */
+  jsonErrors?: boolean;
+  /** @deprecated The old name of `jsonErrors`, kept working; `json` elsewhere means the app's JSON encoder options. */
   json?: boolean;
   /** Accept a RegExp (pattern or `params` constraint) that can backtrack catastrophically; refused by default (see `lib/security/redos.ts`). */
   allowUnsafeRegExp?: boolean;
@@ -143,9 +145,8 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
   readonly defaults: Readonly<Record<string, string | number>> | undefined;
   readonly buildOnly: boolean;
   readonly handlerMethod: string | undefined;
+  /** The route's own `bodyLimit` option (the limit in force is `settings.bodyLimit`). */
   readonly bodyLimit: number | undefined;
-  /** Whether this is a JSON route (`{ json: true }`): its errors are answered as JSON. */
-  readonly json: boolean;
   /** Whether the handler gets one params object (named parameters or defaults) rather than positional args. */
   readonly named: boolean;
   /**
@@ -157,6 +158,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
   readonly firstSegment: string | undefined;
   /** The route's options as given. */
   readonly options: Readonly<RouteOptions>;
+  #settings: Settings;
   /**
    * The adapter made for this route's handler, cached by the router on first
    * use (adapters are made once per route).
@@ -183,7 +185,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     this.buildOnly = options.buildOnly ?? false;
     this.handlerMethod = options.handlerMethod;
     this.bodyLimit = options.bodyLimit;
-    this.json = options.json ?? false;
+    this.#settings = resolveSettings(DEFAULT_SETTINGS, overridesOf(options), handler);
     if (typeof pattern === "string") {
       if (!pattern.startsWith("/")) throw new TypeError(`A route template must start with "/": ${JSON.stringify(pattern)}`);
       const data = parse(pattern, { encodePath: encodeLiteral });
@@ -218,6 +220,29 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
       assertSafeRegExp(this.#regexp, String(pattern));
       for (const [name, re] of this.#constraints ?? []) if (re) assertSafeRegExp(re, `params.${name} of ${String(pattern)}`);
     }
+  }
+
+  /**
+   * The settings in force for requests this route matches, frozen: the
+   * router's (the application's) with this route's options laid over them,
+   * resolved when the route is added (see `settle`).
+   */
+  get settings(): Settings {
+    return this.#settings;
+  }
+
+  /**
+   * Resolve this route's settings over `base` (the router's). The router
+   * calls it once, when the route is added; a route is configured by the
+   * last router it was added to.
+   */
+  settle(base: Settings): void {
+    this.#settings = resolveSettings(base, overridesOf(this.options), this.handler);
+  }
+
+  /** Whether this is a JSON route (`jsonErrors: true`): its errors are answered as JSON. */
+  get json(): boolean {
+    return this.#settings.jsonErrors;
   }
 
   /** The parameter names of a template route, in order (`[]` for a RegExp route). */
@@ -304,6 +329,17 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     if (qs) path += `?${qs}`;
     return path;
   }
+}
+
+// What of a route's options overrides the application's settings.
+function overridesOf(options: RouteOptions): { bodyLimit?: number; timeout?: number; trailingSlash?: TrailingSlash; problemDetails?: boolean; jsonErrors?: boolean } {
+  return {
+    bodyLimit: options.bodyLimit,
+    timeout: options.timeout,
+    trailingSlash: options.trailingSlash,
+    problemDetails: options.problemDetails,
+    jsonErrors: options.jsonErrors ?? options.json,
+  };
 }
 
 // A converter's parse error is the client's fault (400), unless it already

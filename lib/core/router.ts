@@ -7,6 +7,7 @@ import { MethodNotAllowed, NotFound } from "../http/errors.js";
 import type { Request } from "./request.js";
 import type { Response } from "./response.js";
 import { matchOtherSlash } from "./trailing-slash.js";
+import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
 import { Route, type BuildOptions, type Handler, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
 
 export type { RouteMatch } from "./route.js";
@@ -92,7 +93,13 @@ export class Router {
   readonly routes: Route[] = [];
   #byName = new Map<string, Route>();
   #index: RouteIndex | undefined;
-  /** Whether some route has a non-strict `trailingSlash` (the app may have one too). */
+  /**
+   * The settings of requests before a route matches them (a 404 sees
+   * these), and the base every added route's own options are laid over:
+   * the application's, or the defaults for a router made on its own.
+   */
+  readonly settings: Settings;
+  /** Whether some route's `trailingSlash` is not `strict` (the app's included, through its settings). */
   #slashPolicies = false;
   // perf: hello. `undefined` means the default, called directly rather than
   // through a wrapper function: one call less per request for each.
@@ -101,7 +108,8 @@ export class Router {
   #adapter: AdapterFactory = defaultAdapter;
   #builder: Builder = (router, request, name, params, options) => router.defaultBuilder(request, name, params, options);
 
-  constructor(routes: Iterable<RouteLike> = []) {
+  constructor(routes: Iterable<RouteLike> = [], settings: Settings = DEFAULT_SETTINGS) {
+    this.settings = settings;
     for (const route of routes) this.add(route);
   }
 
@@ -112,9 +120,10 @@ export class Router {
       if (this.#byName.has(r.name)) throw new TypeError(`A route named "${r.name}" already exists.`);
       this.#byName.set(r.name, r);
     }
+    r.settle(this.settings);
     this.routes.push(r);
     this.#index = undefined;
-    if ((r.options.trailingSlash ?? "strict") !== "strict") this.#slashPolicies = true;
+    if (r.settings.trailingSlash !== "strict") this.#slashPolicies = true;
     return r;
   }
 
@@ -167,7 +176,7 @@ export class Router {
       throw new MethodNotAllowed(undefined, { headers: { allow: [...allowed].sort().join(", ") } });
     }
     // Only a path no route matched pays for the trailing-slash policy.
-    if (this.#slashPolicies || (request.app?.trailingSlash ?? "strict") !== "strict") {
+    if (this.#slashPolicies) {
       const other = matchOtherSlash(this.routes, request);
       if (other !== undefined) return other;
     }
@@ -198,6 +207,7 @@ export class Router {
   defaultDispatcher(request: Request, response: Response): unknown {
     const { route, args, kwargs } = this.match(request);
     request.route = route;
+    request.settings = route.settings;
     request.routeArgs = args;
     request.routeKwargs = kwargs;
     const adapter = (route.adapter ??= this.adapt(route.handler)) as Adapter;

@@ -7,9 +7,9 @@ import { HttpError } from "../http/errors.js";
 import type { Request } from "./request.js";
 import type { Route, RouteMatch, TrailingSlash } from "./route.js";
 
-/** The policy in force for a route: its own `trailingSlash`, else the app's, else `strict`. */
-export function slashPolicy(route: Route, request: Request): TrailingSlash {
-  return route.options.trailingSlash ?? request.app?.trailingSlash ?? "strict";
+/** The policy in force for a route: its own `trailingSlash`, else the app's, else `strict` (resolved in `route.settings`). */
+export function slashPolicy(route: Route): TrailingSlash {
+  return route.settings.trailingSlash;
 }
 
 /**
@@ -27,14 +27,14 @@ export function matchOtherSlash(routes: readonly Route[], request: Request): Rou
   if (raw === "/" || raw === "") return undefined;
   const other = raw.endsWith("/") ? raw.slice(0, -1) : `${raw}/`;
   for (const route of routes) {
-    if (route.buildOnly || slashPolicy(route, request) === "strict") continue;
+    if (route.buildOnly || slashPolicy(route) === "strict") continue;
     const m = route.matchPath(other);
     if (m === null) continue;
     if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
     const methods = route.methods;
     const method = request.method;
     if (methods !== undefined && !methods.has(method) && !(method === "HEAD" && methods.has("GET"))) continue;
-    if (slashPolicy(route, request) === "ignore") return { route, args: m.args, kwargs: m.kwargs };
+    if (slashPolicy(route) === "ignore") return { route, args: m.args, kwargs: m.kwargs };
     const location = other.replace(/^\/+/, "/") + (request.queryString ? `?${request.queryString}` : "");
     const status = method === "GET" || method === "HEAD" ? 301 : 308;
     throw new HttpError(status, { message: `Moved to ${location}`, headers: { location } });

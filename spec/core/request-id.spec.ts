@@ -11,12 +11,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 function blank(headers: Record<string, string>, trustProxy: boolean): Request {
   const request = Request.blank("/", { headers });
+  // What the application does for each request: its app and its settings.
   request.app = new Application([], { trustProxy });
+  request.settings = request.app.router.settings;
   return request;
 }
 
 function idOf(request: Request): string {
-  return requestId(request.headers, request.app.trustProxy);
+  return requestId(request.headers, request.settings.trustProxy);
 }
 
 describe("requestId()", () => {
