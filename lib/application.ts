@@ -279,7 +279,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       const out = this.router.dispatch(request, response);
       // perf(bench: hello): a synchronous handler's result is converted and
       // prepared at once, with no promise made for it.
-      if (!isThenable(out)) return this.#prepare(request, toResponse(out, response));
+      if (!isThenable(out)) return this.#prepare(request, toResponse(out, response, request.settings.json));
       const timeout = request.settings.timeout;
       return this.#settle(request, response, timeout === undefined ? out : withTimeout(request, out, timeout));
     } catch (error) {
@@ -292,7 +292,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   async #settle(request: Request, response: Response, out: PromiseLike<unknown>): Promise<Response> {
     let result: Response;
     try {
-      result = toResponse(await out, response);
+      result = toResponse(await out, response, request.settings.json);
     } catch (error) {
       result = await this.handleError(request, error);
     }
@@ -325,7 +325,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     if (view !== undefined) {
       try {
         const response = errorResponse(error, status);
-        return toResponse(await view(request, response, error), response);
+        return toResponse(await view(request, response, error), response, request.settings.json);
       } catch (viewError) {
         this.logError(request, viewError, `error view for ${status} failed`);
       }
@@ -537,7 +537,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
 function withTimeout(request: Request, work: PromiseLike<unknown>, ms: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      request.abort(new DOMException(`The handler took longer than ${ms} ms.`, "TimeoutError"));
+      request.cancel(new DOMException(`The handler took longer than ${ms} ms.`, "TimeoutError"));
       reject(new ServiceUnavailable("The request took too long and was abandoned.", { expose: true, headers: { "retry-after": "1" } }));
     }, ms);
     work.then(

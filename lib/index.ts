@@ -66,5 +66,5 @@ export { getApp, getRequest } from "./core/context.js";
 export { sse } from "./extras/sse.js";
 export type { ServerSentEvent, SseOptions } from "./extras/sse.js";
 export { Router } from "./core/router.js";
-export { sameSiteTarget } from "./security/safe-redirect.js";
+export { sameOriginPath, sameSiteTarget } from "./security/safe-redirect.js";
 export type { Builder, Matcher, RouteLike, RouteMatch } from "./core/router.js";

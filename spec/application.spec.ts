@@ -206,4 +206,61 @@ describe("Application", () => {
       );
     });
   });
+
+  describe("settings resolved once", () => {
+    it("lays a route's options over the app's when the route is added, frozen on the route", () => {
+      const app = new Application([new Route("/a", () => "", { timeout: 50, trailingSlash: "ignore" }), ["/b", () => ""]], {
+        timeout: 1000,
+        bodyLimit: 10,
+        problemDetails: true,
+        limits: { params: 5 },
+      });
+      const [a, b] = app.router.routes;
+      expect(a!.settings).toMatchObject({ timeout: 50, trailingSlash: "ignore", bodyLimit: 10, problemDetails: true, maxParams: 5 });
+      expect(b!.settings).toMatchObject({ timeout: 1000, trailingSlash: "strict", bodyLimit: 10 });
+      expect(Object.isFrozen(a!.settings)).toBe(true);
+      expect(app.router.settings).toMatchObject({ timeout: 1000, maxParams: 5, jsonErrors: false });
+    });
+
+    it("hands the request its route's settings: limits, proxy trust and the JSON parser", async () => {
+      const parse = (text: string) => ({ parsed: text.length });
+      const app = new Application([], { trustProxy: true, json: { parse }, limits: { params: 2 } });
+      app.route("/echo")(async (request: Request) => ({ body: await request.json(), scheme: request.scheme }));
+      app.route("/q")((request: Request) => request.query.get("a") ?? "");
+      const res = await app.getResponse("/echo", { method: "POST", json: { x: 1 }, headers: { "x-forwarded-proto": "https" } });
+      expect(await res.json()).toEqual({ body: { parsed: 7 }, scheme: "https" });
+      expect((await app.getResponse("/q?a=1&b=2&c=3")).status).toBe(400);
+    });
+
+    it("keeps the deprecated flat limits working", async () => {
+      const app = new Application([], { maxParams: 1, maxPathLength: 4 });
+      expect(app.router.settings.maxParams).toBe(1);
+      expect((await app.getResponse("/abcdef")).status).toBe(414);
+    });
+  });
+
+  describe("process()", () => {
+    it("is the pipeline sockets take too: a subclass that overrides it changes real traffic", async () => {
+      class Tagged extends Application {
+        override process(request: Request) {
+          const out = super.process(request);
+          return Promise.resolve(out).then((response) => {
+            response.headers.set("x-tagged", "yes");
+            return response;
+          });
+        }
+      }
+      const app = new Tagged([["/", () => "hi"]]);
+      expect((await app.getResponse("/")).headers.get("x-tagged")).toBe("yes");
+      const server = await app.listen(0, "127.0.0.1");
+      try {
+        const res = await fetch(`http://127.0.0.1:${(server.address() as import("node:net").AddressInfo).port}/`);
+        expect(res.headers.get("x-tagged")).toBe("yes");
+        expect(await res.text()).toBe("hi");
+      } finally {
+        await app.close();
+      }
+    });
+  });
 });
+

@@ -6,8 +6,12 @@
 import type { Request } from "./request.js";
 import type { Response } from "./response.js";
 
-/** A handler as routes hold it; the router's adapters decide what shapes are callable. */
-export type Handler = unknown;
+/**
+ * A handler as routes hold it: a class with `dispatch()`, a function, a
+ * lazy handler, or any other object for an adapter plugged in with
+ * `router.setAdapter()`. The router's adapters decide which are callable.
+ */
+export type Handler = HandlerClass | HandlerFunction | LazyHandler | object;
 
 /** A class handler: constructed with `(request, response)`, answering through `dispatch()`. */
 export interface HandlerInstance {
@@ -42,7 +46,8 @@ export class LazyHandler {
     const module = (await this.loader()) as Record<string, unknown>;
     const handler = module?.[this.exportName];
     if (handler === undefined) throw new TypeError(`The lazily loaded module has no export "${this.exportName}".`);
-    return handler;
+    // Whatever it is, the adapter factory decides whether it can be called.
+    return handler as Handler;
   }
 }
 

@@ -5,7 +5,7 @@ import { abort, type AbortOptions } from "../http/errors.js";
 import type { Request, RequestApp } from "./request.js";
 import { Response } from "./response.js";
 import type { BuildOptions } from "./route.js";
-import { checkRedirectTarget, sameSiteTarget } from "../security/safe-redirect.js";
+import { checkRedirectTarget, sameOriginPath } from "../security/safe-redirect.js";
 
 /** The HTTP verbs a handler method may be named after (lower case), webapp2's standard set. */
 export const STANDARD_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"] as const;
@@ -30,20 +30,25 @@ interface Implemented {
   allow: string;
 }
 
-// perf: per class, not per request (STYLE example 5): a 405 or OPTIONS reads
-// the precomputed `Allow` string.
-const implementedCache = new WeakMap<Function, Implemented>();
+// perf: once per class and set of allowed methods, not per request: a 405
+// or OPTIONS reads the precomputed `Allow` string. Keyed by the app's
+// `allowedMethods` too, so a class mounted in two apps answers each with
+// its own.
+const implementedCache = new WeakMap<Iterable<string>, WeakMap<Function, Implemented>>();
 
 function implemented(handler: RequestHandler): Implemented {
   const cls = handler.constructor;
-  let info = implementedCache.get(cls);
+  const allowed: Iterable<string> = handler.app?.allowedMethods ?? STANDARD_METHODS;
+  let byClass = implementedCache.get(allowed);
+  if (byClass === undefined) implementedCache.set(allowed, (byClass = new WeakMap()));
+  let info = byClass.get(cls);
   if (info === undefined) {
     const methods = new Set<string>();
-    for (const method of handler.app?.allowedMethods ?? STANDARD_METHODS) {
+    for (const method of allowed) {
       if (typeof (handler as unknown as Record<string, unknown>)[methodName(method)] === "function") methods.add(method);
     }
     info = { allow: [...methods].sort().join(", ") };
-    implementedCache.set(cls, info);
+    byClass.set(cls, info);
   }
   return info;
 }
@@ -57,7 +62,7 @@ export interface RedirectOptions {
   /**
    * The target came from the client (`?next=`): keep it on this site. A
    * target that would leave it (`//evil.example`, `/\evil.example`, an
-   * absolute URL) goes to `fallback` instead; see `sameSiteTarget`.
+   * absolute URL) goes to `fallback` instead; see `sameOriginPath`.
    */
   sameSite?: boolean;
   /** Where a refused `sameSite` target goes instead (`/`). */
@@ -154,7 +159,7 @@ export class RequestHandler {
   redirect(uri: string, options: RedirectOptions = {}): Response {
     const status = options.status ?? (options.permanent ? 301 : 302);
     if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
-    const target = options.sameSite ? (sameSiteTarget(uri) ?? options.fallback ?? "/") : uri;
+    const target = options.sameSite ? (sameOriginPath(uri) ?? options.fallback ?? "/") : uri;
     this.response.clear();
     this.response.setStatus(status);
     this.response.headers.set("location", checkRedirectTarget(target));

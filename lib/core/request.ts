@@ -242,7 +242,7 @@ export class Request {
       if (res !== undefined && !res.writableFinished) {
         // A response closed before it finished means the client went away.
         res.once("close", () => {
-          if (!res.writableFinished) this.abort(new DOMException("The client disconnected.", "AbortError"));
+          if (!res.writableFinished) this.cancel(new DOMException("The client disconnected.", "AbortError"));
         });
       }
     }
@@ -250,12 +250,18 @@ export class Request {
   }
 
   /**
-   * Abort `signal` with `reason` (the application does so on timeout and
-   * client disconnect); later calls do nothing.
+   * Cancel the request's work: abort `signal` with `reason` (the application
+   * does so on timeout and client disconnect); later calls do nothing. Not
+   * to be confused with `abort(status)`, which answers with an error.
    */
-  abort(reason?: unknown): void {
+  cancel(reason?: unknown): void {
     this.#abort ??= new AbortController();
     if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+  }
+
+  /** @deprecated The old name of {@link Request.cancel}, kept working; `abort()` elsewhere throws an `HttpError`. */
+  abort(reason?: unknown): void {
+    this.cancel(reason);
   }
 
   /**
@@ -446,7 +452,7 @@ export class Request {
   /**
    * The first value of `name` in the query, or in the form once it has been
    * read with `await request.form()` (webapp2's `request.get`). File parts
-   * are skipped (read them from the form). `await request.param(name)` reads
+   * are skipped (read them from the form). `await request.field(name)` reads
    * the form first.
    */
   get(name: string, fallback?: string): string | undefined {
@@ -469,12 +475,17 @@ export class Request {
    * body only once `form()` has been awaited.)
    *
    * @example
-   * const user = await request.param("user");
+   * const user = await request.field("user");
    */
-  async param(name: string, fallback?: string): Promise<string | undefined> {
+  async field(name: string, fallback?: string): Promise<string | undefined> {
     if (this.query.has(name)) return this.query.get(name);
     await this.form();
     return this.get(name, fallback);
+  }
+
+  /** @deprecated The old name of {@link Request.field} (it reads the query and the form, not route parameters). */
+  param(name: string, fallback?: string): Promise<string | undefined> {
+    return this.field(name, fallback);
   }
 
   /** The names present in the query and (once read) the form. */

@@ -9,6 +9,7 @@ import type { Stats } from "node:fs";
 import { sep } from "node:path";
 import { disposition, etagMatches, fileType, FileStream, parseRange, seconds, statFile } from "../http/files.js";
 import { HeaderMap, type HeadersInit } from "../http/header-map.js";
+import { stringifyWith, type JsonOptions } from "../http/json-encoder.js";
 import { checkRedirectTarget } from "../security/safe-redirect.js";
 import type { Request } from "./request.js";
 
@@ -88,7 +89,7 @@ export class Response {
    * A redirect to `location`: 302 by default; 301, 303, 307 and 308 are the
    * others. A `javascript:`, `vbscript:` or `data:` target, or one with
    * control characters, is refused with a `TypeError` (see
-   * `checkRedirectTarget`); for a target from the client, see `sameSiteTarget`.
+   * `checkRedirectTarget`); for a target from the client, see `sameOriginPath`.
    */
   static redirect(location: string, status = 302): Response {
     if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
@@ -165,11 +166,16 @@ export class Response {
     return this;
   }
 
-  /** Replace the body with `data` encoded as JSON (`application/json`); status and headers stay. */
-  setJson(data: unknown): this {
+  /**
+   * Replace the body with `data` encoded as JSON; status and headers stay.
+   * `json` are JSON options (the app's, for a handler's result): their
+   * `stringify`, `indent` and `contentType`; by default `encodeJson`, which
+   * also knows `Map`, `Set`, `BigInt` and typed arrays, and `application/json`.
+   */
+  setJson(data: unknown, json?: Readonly<JsonOptions>): this {
     this.clear();
-    this.#chunks.push(JSON.stringify(data) ?? "null");
-    this.#defaultType = JSON_TYPE;
+    this.#chunks.push(stringifyWith(data, undefined, json));
+    this.#defaultType = json?.contentType ?? JSON_TYPE;
     return this;
   }
 

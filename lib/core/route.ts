@@ -7,7 +7,7 @@ import type { Handler, HandlerInstance, LazyHandler } from "./handler.js";
 import { isConverter, type Converter } from "./converters.js";
 import { BadRequest, HttpError } from "../http/errors.js";
 import { assertSafeRegExp } from "../security/redos.js";
-import type { MatchedRoute, Request, RouteKwargs } from "./request.js";
+import type { Request, RouteKwargs } from "./request.js";
 import type { Response } from "./response.js";
 import type { RouteParams } from "./route-params.js";
 import { DEFAULT_SETTINGS, resolveSettings, type Settings, type TrailingSlash } from "./settings.js";

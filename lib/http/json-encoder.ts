@@ -96,6 +96,10 @@ function mapToObject(map: Map<unknown, unknown>): Record<string, unknown> {
  * // '{"at":"1970-01-01T00:00:00.000Z","id":"18446744073709551616","tags":["a"]}'
  */
 export function encodeJson(value: unknown, indent?: number | string): string {
+  // perf(bench: param): a flat record of primitives needs none of the
+  // replacer's conversions, and the replacer makes JSON.stringify about
+  // 1.5x slower.
+  if (isFlat(value)) return JSON.stringify(value, undefined, indent);
   const outer = converted;
   converted = undefined;
   try {
@@ -105,6 +109,22 @@ export function encodeJson(value: unknown, indent?: number | string): string {
   } finally {
     converted = outer;
   }
+}
+
+// A plain object or array of at most 16 strings, finite numbers, booleans
+// and nulls: what JSON.stringify encodes right without help.
+function isFlat(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
+  let count = 0;
+  for (const key in value) {
+    if (++count > 16) return false;
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item !== "string" && typeof item !== "boolean" && !(typeof item === "number" && Number.isFinite(item))) return false;
+  }
+  // An own `toJSON` would be called by JSON.stringify: it is not flat data.
+  return !("toJSON" in value);
 }
 
 // Turn the engine's errors into ones that say what to fix.

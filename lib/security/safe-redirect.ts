@@ -45,11 +45,11 @@ export function checkRedirectTarget(location: string): string {
  * accepted too.
  *
  * @example
- * sameSiteTarget("/account?tab=2");       // "/account?tab=2"
- * sameSiteTarget("//evil.example/login"); // undefined
- * sameSiteTarget("/a/../..//evil");       // "/evil"
+ * sameOriginPath("/account?tab=2");       // "/account?tab=2"
+ * sameOriginPath("//evil.example/login"); // undefined
+ * sameOriginPath("/a/../..//evil");       // "/evil"
  */
-export function sameSiteTarget(target: string, host?: string): string | undefined {
+export function sameOriginPath(target: string, host?: string): string | undefined {
   if (typeof target !== "string" || CONTROL.test(target.replace(STRIPPED, ""))) return undefined;
   let url = target.replace(STRIPPED, "").replace(EDGES, "").replace(/\\/g, "/");
   if (host !== undefined) {
@@ -86,3 +86,6 @@ function normalizePath(path: string): string {
   const trailing = out.length > 0 && (last === "." || last === "..") ? "/" : "";
   return `/${out.join("/")}${trailing}`;
 }
+
+/** @deprecated The old name of {@link sameOriginPath} (it keeps targets on this origin, which is narrower than a site). */
+export const sameSiteTarget = sameOriginPath;

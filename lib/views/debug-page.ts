@@ -8,6 +8,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Request } from "../core/request.js";
+import { escapeHtml } from "./escape-html.js";
 
 /** Headers whose values never appear on the debug page: credentials and session cookies. */
 export const MASKED_HEADERS: ReadonlySet<string> = new Set([
@@ -119,10 +120,6 @@ function describe(value: unknown): string {
   }
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 // Files read for this page, so a recursive stack reads each once.
 type SourceCache = Map<string, string[] | null>;
 
@@ -142,8 +139,8 @@ function sourceLines(file: string, cache: SourceCache): string[] | null {
 }
 
 function frameHtml(frame: StackFrame, withSource: boolean, cache: SourceCache): string {
-  const where = `${escape(frame.file)}:${frame.line}:${frame.column}`;
-  let html = `<li class="${frame.user ? "user" : "lib"}"><code>${escape(frame.fn ?? "(anonymous)")}</code> <span class="where">${where}</span>`;
+  const where = `${escapeHtml(frame.file)}:${frame.line}:${frame.column}`;
+  let html = `<li class="${frame.user ? "user" : "lib"}"><code>${escapeHtml(frame.fn ?? "(anonymous)")}</code> <span class="where">${where}</span>`;
   const lines = withSource ? sourceLines(frame.file, cache) : null;
   if (lines !== null && frame.line <= lines.length) {
     const from = Math.max(1, frame.line - CONTEXT_LINES);
@@ -151,7 +148,7 @@ function frameHtml(frame: StackFrame, withSource: boolean, cache: SourceCache): 
     html += `<pre class="source">`;
     for (let n = from; n <= to; n++) {
       const cls = n === frame.line ? ` class="here"` : "";
-      html += `<span${cls}><b>${String(n).padStart(5)}</b> ${escape(lines[n - 1]!)}</span>`;
+      html += `<span${cls}><b>${String(n).padStart(5)}</b> ${escapeHtml(lines[n - 1]!)}</span>`;
     }
     html += `</pre>`;
   }
@@ -160,8 +157,8 @@ function frameHtml(frame: StackFrame, withSource: boolean, cache: SourceCache): 
 
 function errorSection(error: unknown, index: number, cache: SourceCache, budget: { frames: number }): string {
   const heading = index === 0 ? "" : `<h3 class="caused">Caused by</h3>`;
-  if (!(error instanceof Error)) return `${heading}<h2>${escape(describe(error))}</h2>`;
-  let html = `${heading}<h2><span class="name">${escape(error.name)}</span>: ${escape(error.message)}</h2>`;
+  if (!(error instanceof Error)) return `${heading}<h2>${escapeHtml(describe(error))}</h2>`;
+  let html = `${heading}<h2><span class="name">${escapeHtml(error.name)}</span>: ${escapeHtml(error.message)}</h2>`;
   const frames = parseStack(error.stack ?? "");
   if (frames.length === 0) return html;
   html += `<ol class="stack">`;
@@ -174,7 +171,7 @@ function errorSection(error: unknown, index: number, cache: SourceCache, budget:
 }
 
 function table(rows: [string, string][]): string {
-  return `<table>${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join("")}</table>`;
+  return `<table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>`;
 }
 
 function routeRows(request: Request): [string, string][] {
@@ -234,8 +231,8 @@ export function debugPage(request: Request, error: unknown): string {
   return (
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${escape(title)}</title><style>${STYLE}</style></head><body>` +
-    `<header><h1>${escape(title)}</h1><p>${escape(request.method)} ${escape(safeUrl(request))}</p></header><main>` +
+    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>` +
+    `<header><h1>${escapeHtml(title)}</h1><p>${escapeHtml(request.method)} ${escapeHtml(safeUrl(request))}</p></header><main>` +
     chain.map((e, i) => errorSection(e, i, cache, budget)).join("") +
     `<h2>Request</h2>` +
     table([["method", request.method], ["url", safeUrl(request)]]) +

@@ -4,14 +4,16 @@
  * page for 5xx errors in debug mode.
  */
 import { debugPage } from "./debug-page.js";
+import { escapeHtml } from "./escape-html.js";
 import { errorBody, errorStatus, type ErrorBody } from "./error-body.js";
 import { HttpError, reasonPhrase } from "../http/errors.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "../http/json-encoder.js";
-import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails, type ProblemDetails } from "./problem-details.js";
+import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemDetails } from "./problem-details.js";
 import type { Request } from "../core/request.js";
 import { Response } from "../core/response.js";
 
 export { errorBody, errorStatus, type ErrorBody } from "./error-body.js";
+export { escapeHtml } from "./escape-html.js";
 
 /** The body formats an error can be answered in. */
 export type ErrorFormat = "html" | "json" | "text";
@@ -47,16 +49,16 @@ export function errorFormat(request: Request): ErrorFormat {
 
 /**
  * Whether errors of this request are answered as JSON whatever it accepts:
- * the matched route is a JSON route (`{ json: true }`), or, for a 404 or 405
+ * the matched route is a JSON route (`{ jsonErrors: true }`), or, for a 404 or 405
  * raised before any route was chosen, a JSON route's pattern matches the
  * path. Only the error path pays for the second check.
  */
 export function isJsonRoute(request: Request): boolean {
-  if (request.route !== undefined) return request.route.json;
+  if (request.route !== undefined) return request.settings.jsonErrors;
   const routes = request.app?.router.routes;
   if (routes === undefined) return false;
   for (const route of routes) {
-    if (!route.json) continue;
+    if (!route.settings.jsonErrors) continue;
     try {
       if (route.matchPath(request.rawPath) !== null) return true;
     } catch {
@@ -66,44 +68,42 @@ export function isJsonRoute(request: Request): boolean {
   return false;
 }
 
-/** Escape text for HTML, so nothing from the request or an error message runs as markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
-/** Options of {@link errorPage}. */
+/** Options of {@link errorPage} and {@link renderError}. */
 export interface ErrorPageOptions {
   /** The body format; by default JSON for JSON routes, else what the client accepts. */
   format?: ErrorFormat;
-  /** How JSON bodies are written (the app's `json` option by default). */
+  /** How JSON bodies are written, over the app's `json` options (a JSON view's own). */
   json?: JsonOptions;
+  /** Show the real message, `detail` and the stack of a hidden (5xx) error; the app's `debug` by default. */
+  debug?: boolean;
+  /** What a hidden error says outside debug mode; its reason phrase by default. */
+  hidden?: string;
 }
 
 /**
- * The built-in error response: the error's status and headers, and a body
- * in the client's format. 4xx messages (raised on purpose, for the client)
- * are shown in every mode; a 5xx says only its reason phrase unless `debug`
- * is on, when HTML clients get the debug page and others the stack. It
- * never throws: a header or an encoder that fails is left out.
- *
- * @example
- * app.errorHandlers[404] = (request, response, error) =>
- *   request.path.startsWith("/old/") ? Response.redirect("/") : errorPage(request, error, app.debug);
+ * The one error renderer: an error as a response in the client's format.
+ * The built-in error page, JSON views, error views and problem details all
+ * answer through it. The response has the error's status and headers
+ * (`errorResponse`) and a body written from `errorBody`: HTML (the debug
+ * page for a hidden error in debug mode), JSON (RFC 9457 problem details
+ * when the route or app asks for them), or plain text. It never throws: a
+ * header or an encoder that fails is left out.
  */
-export function errorPage(request: Request, error: unknown, debug: boolean, options: ErrorPageOptions = {}): Response {
+export function renderError(request: Request, error: unknown, options: ErrorPageOptions = {}): Response {
+  const settings = request.settings;
   const status = errorStatus(error);
   const format = options.format ?? (isJsonRoute(request) ? "json" : errorFormat(request));
   const response = errorResponse(error, status);
   response.headers.set("x-content-type-options", "nosniff");
-  const body = errorBody(error, debug);
+  const body = errorBody(error, options.debug ?? settings.debug, options.hidden);
   if (format === "json") {
-    const json = options.json ?? request.app?.json;
-    if (wantsProblemDetails(request)) {
-      response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), json));
+    if (settings.problemDetails) {
+      response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), options.json, settings.json));
       response.headers.set("content-type", PROBLEM_CONTENT_TYPE);
     } else {
-      response.setBody(encodeErrorBody(body, json));
-      response.headers.set("content-type", jsonContentType(undefined, json));
+      response.setBody(encodeErrorBody(body, options.json, settings.json));
+      response.headers.set("content-type", jsonContentType(options.json, settings.json));
     }
   } else if (format === "html") {
     // Error pages need no script; a CSP makes sure none runs even if escaping were ever missed.
@@ -115,6 +115,20 @@ export function errorPage(request: Request, error: unknown, debug: boolean, opti
     response.headers.set("content-type", "text/plain; charset=utf-8");
   }
   return response;
+}
+
+/**
+ * The built-in error response (see {@link renderError}): 4xx messages
+ * (raised on purpose, for the client) are shown in every mode; a 5xx says
+ * only its reason phrase unless `debug` is on, when HTML clients get the
+ * debug page and others the stack.
+ *
+ * @example
+ * app.errorHandlers[404] = (request, response, error) =>
+ *   request.path.startsWith("/old/") ? Response.redirect("/") : errorPage(request, error, app.debug);
+ */
+export function errorPage(request: Request, error: unknown, debug: boolean, options: ErrorPageOptions = {}): Response {
+  return renderError(request, error, { ...options, debug });
 }
 
 /**
@@ -136,10 +150,14 @@ export function errorResponse(error: unknown, status = errorStatus(error)): Resp
   return response;
 }
 
-/** Encode an error body with the given JSON options, falling back to `JSON.stringify` if they fail. */
-export function encodeErrorBody(body: ErrorBody | ProblemDetails, json?: JsonOptions, view?: JsonOptions): string {
+/**
+ * Encode an error body with the given JSON options (a view's, then the
+ * app's, as `stringifyWith` takes them), falling back to `JSON.stringify`
+ * if they fail.
+ */
+export function encodeErrorBody(body: ErrorBody | ProblemDetails, view?: JsonOptions, app?: JsonOptions): string {
   try {
-    return stringifyWith(body, view, json);
+    return stringifyWith(body, view, app);
   } catch {
     // `detail` may hold what the encoder refuses (a cycle): drop it rather than fail.
     if ("title" in body) return JSON.stringify({ type: body.type, title: body.title, status: body.status, instance: body.instance });
@@ -165,18 +183,4 @@ function textPage(body: ErrorBody): string {
   if (body.message !== reasonPhrase(body.error)) text += `${body.message}\n`;
   if (body.stack !== undefined) text += `\n${body.stack}\n`;
   return text;
-}
-
-/**
- * The problem details of an error. `type` is `about:blank` (the status
- * says it all) unless the error carries a `type` URI; `title` is the
- * reason phrase; `detail` is the message when it says more than the title
- * and may be shown (4xx, or debug mode); `instance` is the request path.
- * An error's `detail` data goes in the `errors` extension.
- *
- * @example
- * // {"type":"about:blank","title":"Not Found","status":404,"detail":"No such user","instance":"/users/7"}
- */
-export function problemDetails(request: Request, error: unknown, debug: boolean, hidden?: string): ProblemDetails {
-  return toProblem(request, errorBody(error, debug, hidden), (error as { type?: unknown } | null)?.type);
 }

@@ -3,11 +3,10 @@
  * its errors included. `jsonView(fn)` for functions, `JsonHandler` for
  * classes.
  */
-import { errorBody, errorStatus } from "./error-body.js";
-import { encodeErrorBody, errorResponse } from "./error-page.js";
-import { HttpError } from "../http/errors.js";
+import { errorStatus } from "./error-body.js";
+import { renderError } from "./error-page.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "../http/json-encoder.js";
-import { PROBLEM_CONTENT_TYPE, toProblem, wantsProblemDetails } from "./problem-details.js";
+import { readTuple, tupleData } from "../core/dispatcher.js";
 import type { Request } from "../core/request.js";
 import { RequestHandler } from "../core/request-handler.js";
 import { Response } from "../core/response.js";
@@ -18,31 +17,27 @@ export type JsonViewOptions = Omit<JsonOptions, "parse">;
 /** The message of a JSON view's 5xx outside debug mode, as django-jsonview words it. */
 export const HIDDEN_ERROR_MESSAGE = "An error occurred";
 
-// `[data, status]` or `[data, status, headers]`: a status from 100 to 599 in
-// second place (and a headers object, if any, in third).
-function isTuple(result: unknown): result is [unknown, number, Record<string, string>?] {
-  if (!Array.isArray(result) || (result.length !== 2 && result.length !== 3)) return false;
-  const status: unknown = result[1];
-  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599) return false;
-  return result.length === 2 || (typeof result[2] === "object" && result[2] !== null && !Array.isArray(result[2]));
-}
-
 /**
  * Turn what a JSON view returned into a JSON response. A `Response` passes
- * unchanged; `[data, status]` and `[data, status, headers]` set the status
- * and headers; anything else (strings and numbers too) is the JSON body,
- * `undefined` being `null`. `own` is the handler's `this.response`, whose
- * status, headers and cookies are kept, and whose body is kept when the
- * handler wrote one and returned nothing. A `Content-Type` already set is
- * left alone.
+ * unchanged; a tuple (`[data, status]`, `[data, status, headers]`,
+ * `[status, data]`, `[3xx, location]`, by the grammar of `readTuple`) sets
+ * the status and headers; anything else (strings and numbers too) is the
+ * JSON body, `undefined` being `null`. `own` is the handler's
+ * `this.response`, whose status, headers and cookies are kept, and whose
+ * body is kept when the handler wrote one and returned nothing. A
+ * `Content-Type` already set is left alone.
  */
 export function jsonResponse(result: unknown, request: Request, options?: JsonViewOptions, own?: Response): Response {
   if (result instanceof Response) return result;
-  const app = request.app?.json;
+  const app = request.settings.json;
+  const tuple = Array.isArray(result) ? readTuple(result) : undefined;
   let response: Response;
-  if (isTuple(result)) {
-    response = new Response(undefined, result[1], result[2]);
-    response.setBody(stringifyWith(result[0] === undefined ? null : result[0], options, app));
+  if (tuple?.kind === "redirect") {
+    return Response.redirect(tuple.location, tuple.status);
+  } else if (tuple !== undefined) {
+    const data = tupleData(tuple);
+    response = new Response(undefined, tuple.status, tuple.kind === "body" ? tuple.headers : undefined);
+    response.setBody(stringifyWith(data === undefined ? null : data, options, app));
   } else {
     response = own ?? new Response();
     // A body the handler wrote itself (and returned nothing) is its answer.
@@ -54,32 +49,17 @@ export function jsonResponse(result: unknown, request: Request, options?: JsonVi
 }
 
 /**
- * Turn anything a JSON view threw into a JSON error response:
- * `{"error": status, "message": ...}` with the `HttpError`'s status and
- * headers (500 for anything else) and its `detail`. A 5xx says
- * "An error occurred" unless `debug` is on, when it gives the message and
- * the stack; it is logged once through `app.logError` (the view answers it,
- * so the application never sees it).
+ * Turn anything a JSON view threw into a JSON error response through the
+ * one error renderer (`renderError`): `{"error": status, "message": ...}`
+ * (or problem details) with the `HttpError`'s status and headers (500 for
+ * anything else) and its `detail`. A 5xx says "An error occurred" unless
+ * `debug` is on, when it gives the message and the stack; it is logged once
+ * through `app.logError` (the view answers it, so the application never
+ * sees it).
  */
-export function jsonErrorResponse(
-  error: unknown,
-  request: Request,
-  options?: JsonViewOptions,
-  debug: boolean = request.app?.debug ?? false,
-): Response {
-  const status = errorStatus(error);
-  if (status >= 500) request.app?.logError(request, error);
-  const response = errorResponse(error, status);
-  const app = request.app?.json;
-  const body = errorBody(error, debug, HIDDEN_ERROR_MESSAGE);
-  if (wantsProblemDetails(request)) {
-    response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), app, options));
-    response.headers.set("content-type", PROBLEM_CONTENT_TYPE);
-    return response;
-  }
-  response.setBody(encodeErrorBody(body, app, options));
-  response.headers.set("content-type", jsonContentType(options, app));
-  return response;
+export function jsonErrorResponse(error: unknown, request: Request, options?: JsonViewOptions, debug: boolean = request.settings.debug): Response {
+  if (errorStatus(error) >= 500) request.app?.logError(request, error);
+  return renderError(request, error, { format: "json", json: options, debug, hidden: HIDDEN_ERROR_MESSAGE });
 }
 
 /**
@@ -88,9 +68,8 @@ export function jsonErrorResponse(
  * `options` override the app's `json` options for this view: a faster
  * `stringify`, an `indent`, a `contentType`.
  *
- * Note that a two- or three-element array whose second element is a status
- * (`[data, 201]`) is read as a tuple; to send such an array as data, wrap
- * it: `[[3, 200], 200]`.
+ * An array is read by the tuple grammar (`readTuple`): `[data, 201]` is
+ * data with a status; an array that fits no tuple (`[3, 120]`) is data.
  *
  * @example
  * app.route("/api/users/:id")(jsonView(async (request, params: { id: string }) => {

@@ -2,7 +2,7 @@
  * RFC 9457 problem details: errors as `application/problem+json`, an
  * alternative to the jsonview shape `{"error", "message"}`.
  */
-import type { ErrorBody } from "./error-body.js";
+import { errorBody, type ErrorBody } from "./error-body.js";
 import { reasonPhrase } from "../http/errors.js";
 import type { Request } from "../core/request.js";
 
@@ -21,10 +21,11 @@ export interface ProblemDetails {
 
 /**
  * Whether this request's errors are answered as problem details: the
- * matched route's `problemDetails` option, else the application's.
+ * matched route's `problemDetails` option, else the application's
+ * (resolved in `request.settings`).
  */
 export function wantsProblemDetails(request: Request): boolean {
-  return request.route?.options.problemDetails ?? request.app?.problemDetails ?? false;
+  return request.settings.problemDetails;
 }
 
 /** Turn an error body (the jsonview shape) into problem details. */
@@ -36,4 +37,18 @@ export function toProblem(request: Request, body: ErrorBody, type?: unknown): Pr
   if (body.detail !== undefined) problem.errors = body.detail;
   if (body.stack !== undefined) problem.stack = body.stack;
   return problem;
+}
+
+/**
+ * The problem details of an error. `type` is `about:blank` (the status
+ * says it all) unless the error carries a `type` URI; `title` is the
+ * reason phrase; `detail` is the message when it says more than the title
+ * and may be shown (4xx, or debug mode); `instance` is the request path.
+ * An error's `detail` data goes in the `errors` extension.
+ *
+ * @example
+ * // {"type":"about:blank","title":"Not Found","status":404,"detail":"No such user","instance":"/users/7"}
+ */
+export function problemDetailsOf(request: Request, error: unknown, debug: boolean, hidden?: string): ProblemDetails {
+  return toProblem(request, errorBody(error, debug, hidden), (error as { type?: unknown } | null)?.type);
 }

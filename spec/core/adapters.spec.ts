@@ -37,7 +37,7 @@ describe("adapters", () => {
   });
 
   it("refuses a handler no adapter knows, with a clear error (a 500, process up)", async () => {
-    expect(() => defaultAdapter(new Application().router, 42)).toThrow("No adapter for handler 42");
+    expect(() => defaultAdapter(new Application().router, 42 as never)).toThrow("No adapter for handler 42");
     const logged: unknown[] = [];
     const app = new Application([["/x", 42 as never]], { logger: { error: (...args) => logged.push(args) } });
     expect((await app.getResponse("/x")).status).toBe(500);

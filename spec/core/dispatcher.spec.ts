@@ -1,6 +1,9 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { Application, RequestHandler, Response } from "../../lib/index.js";
+import type { AddressInfo } from "node:net";
+import { Application, jsonView, RequestHandler, Response } from "../../lib/index.js";
+import { readTuple } from "../../lib/core/dispatcher.js";
+import { fetchResult } from "../support/socket-client.js";
 
 async function answer(result: unknown, init?: Parameters<Application["getResponse"]>[1]) {
   const app = new Application([["/", () => result]]);
@@ -142,8 +145,88 @@ describe("what a handler may return", () => {
     }
   });
 
-  it("Maps and Sets are data, not streams", async () => {
+  it("Maps and Sets are data, not streams, encoded by the app's JSON encoder", async () => {
     const res = await answer(new Map([["a", 1]]));
     expect(res.headers.get("content-type")).toBe("application/json");
+    expect(await res.text()).toBe('{"a":1}');
+    expect(await (await answer({ tags: new Set(["x", "y"]), n: { big: 2n ** 64n } })).text()).toBe('{"tags":["x","y"],"n":{"big":"18446744073709551616"}}');
+  });
+});
+
+describe("the tuple grammar", () => {
+  it("reads arrays that fit no tuple as data: [3, 120], [150, 250], [201, 200], [1, 2, 3]", async () => {
+    for (const data of [[3, 120], [150, 250], [201, 200], [1, 2, 3], [200, 404, {}], ["a", 1000]]) {
+      const res = await answer(data);
+      expect(res.status, JSON.stringify(data)).toBe(200);
+      expect(res.headers.get("content-type")).toBe("application/json");
+      expect(await res.json()).toEqual(data);
+    }
+  });
+
+  it("needs a status from 200 to 599 in a tuple: a 1xx or 600 is data", async () => {
+    expect(await (await answer(["x", 101])).json()).toEqual(["x", 101]);
+    expect(await (await answer([100, "go on"])).json()).toEqual([100, "go on"]);
+    expect(await (await answer(["x", 600])).json()).toEqual(["x", 600]);
+    expect((await answer(["x", 599])).status).toBe(599);
+  });
+
+  it("readTuple names each shape", () => {
+    expect(readTuple([201, { id: 7 }])).toEqual({ kind: "status", status: 201, data: { id: 7 } });
+    expect(readTuple(["Created", 201])).toEqual({ kind: "body", body: "Created", status: 201, headers: undefined });
+    expect(readTuple([{ a: 1 }, 202, { "x-a": "1" }])).toEqual({ kind: "body", body: { a: 1 }, status: 202, headers: { "x-a": "1" } });
+    expect(readTuple([303, "/next"])).toEqual({ kind: "redirect", status: 303, location: "/next" });
+    expect(readTuple([3, 120])).toBeUndefined();
+    expect(readTuple([{ a: 1 }, 202, ["x"]])).toBeUndefined();
+  });
+});
+
+describe("one JSON encoder for every JSON body", () => {
+  it("writes returned objects, tuples and JSON views with the app's json options", async () => {
+    const app = new Application(
+      [
+        ["/object", () => ({ a: [1] })],
+        ["/tuple", () => [{ a: 1 }, 201]],
+        ["/status", () => [202, { a: 2 }]],
+        ["/view", jsonView(() => ({ a: 3 }))],
+      ],
+      { json: { indent: 1, contentType: "application/vnd.test+json" } },
+    );
+    const object = await app.getResponse("/object");
+    expect(object.headers.get("content-type")).toBe("application/vnd.test+json");
+    expect(await object.text()).toBe('{\n "a": [\n  1\n ]\n}');
+    const tuple = await app.getResponse("/tuple");
+    expect(tuple.status).toBe(201);
+    expect(tuple.headers.get("content-type")).toBe("application/vnd.test+json");
+    expect(await tuple.text()).toBe('{\n "a": 1\n}');
+    expect(await (await app.getResponse("/status")).text()).toBe('{\n "a": 2\n}');
+    expect(await (await app.getResponse("/view")).text()).toBe('{\n "a": 3\n}');
+  });
+
+  it("answers a cycle with a 500, logged, never a crash", async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const logged: unknown[] = [];
+    const app = new Application([["/", () => cyclic]], { logger: { error: (...args) => logged.push(args) } });
+    const res = await app.getResponse("/");
+    expect(res.status).toBe(500);
+    expect(logged).toHaveLength(1);
+  });
+});
+
+describe("[3, 120] over a socket", () => {
+  it("is answered as a JSON array, and the connection stays usable", async () => {
+    const app = new Application([["/", () => [3, 120]]]);
+    const server = await app.listen(0, "127.0.0.1");
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      for (let i = 0; i < 2; i++) {
+        const res = await fetchResult(url, { headersTimeout: 2000, bodyTimeout: 2000 });
+        expect(res.status).toBe(200);
+        expect(res.headers["content-type"]).toBe("application/json");
+        expect(res.body).toBe("[3,120]");
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -282,4 +282,24 @@ describe("RequestHandler", () => {
     const app = new Application([["/duck", Duck]]);
     expect(await (await app.getResponse("/duck")).text()).toBe("duck GET");
   });
+
+  it("answers Allow from each app's own allowedMethods when one class is mounted in two apps", async () => {
+    class Files extends RequestHandler {
+      get() {
+        return "files";
+      }
+      propfind() {
+        return "props";
+      }
+    }
+    const plain = new Application([["/f", Files]]);
+    const webdav = new Application([["/f", Files]], { allowedMethods: ["GET", "POST", "PROPFIND"] });
+    const first = await plain.getResponse("/f", { method: "POST" });
+    expect(first.status).toBe(405);
+    expect(first.headers.get("allow")).toBe("GET");
+    const second = await webdav.getResponse("/f", { method: "POST" });
+    expect(second.status).toBe(405);
+    expect(second.headers.get("allow")).toBe("GET, PROPFIND");
+    expect((await plain.getResponse("/f", { method: "POST" })).headers.get("allow")).toBe("GET");
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Application, BadRequest, HttpError, JsonHandler, Route, jsonView } from "../../lib/index.js";
-import { problemDetails } from "../../lib/views/error-page.js";
+import { problemDetailsOf } from "../../lib/views/problem-details.js";
 import { Request } from "../../lib/core/request.js";
 
 const quiet = { error() {} };
@@ -78,7 +78,7 @@ describe("problem details (RFC 9457)", () => {
 
   it("uses an error's own type URI", () => {
     const error = Object.assign(new HttpError(402, { message: "Top up" }), { type: "https://example.com/probs/credit" });
-    expect(problemDetails(Request.blank("/pay"), error, false)).toEqual({
+    expect(problemDetailsOf(Request.blank("/pay"), error, false)).toEqual({
       type: "https://example.com/probs/credit",
       title: "Payment Required",
       status: 402,
