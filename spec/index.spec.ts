@@ -49,6 +49,7 @@ it("exports exactly these runtime names from the package root", async () => {
       "getRequest",
       "jsonView",
       "lazy",
+      "sameOriginPath",
       "sameSiteTarget",
       "sse",
     ]
