@@ -20,7 +20,6 @@ import type { Logger } from "./core/logger.js";
 import type { Settings } from "./core/settings.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
 import { Response } from "./core/response.js";
-import { abandonResponse, writeResponse } from "./server/response-writer.js";
 import type { Converter } from "./core/converters.js";
 import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./core/route.js";
 import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
@@ -397,7 +396,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       // connection stuck mid-body.
       else if (!req.complete && req.readableDidRead && req.httpVersionMajor === 1) response.headers.set("connection", "close");
       if (this.#accessLog !== undefined) logAccess(this.#accessLog, this, { request, response, res, start });
-      writeResponse(response, res);
+      response.writeTo(res);
     } catch (error) {
       this.#abandon(req, res, error);
     }
@@ -408,7 +407,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     try {
       this.logger.error(`${req.method} ${req.url}: could not write the response`, error);
     } finally {
-      abandonResponse(res);
+      // An error after the head was sent: end the connection rather than write a second head.
+      if (!res.destroyed) res.destroy();
     }
   }
 

@@ -2,7 +2,8 @@
  * The response a handler builds: status, headers, and a body that is either
  * written in pieces (`write()`) or streamed from an iterable or a stream.
  */
-import { Readable } from "node:stream";
+import type { ServerResponse } from "node:http";
+import { pipeline, Readable } from "node:stream";
 import { serializeCookie, type CookieOptions } from "../http/cookies.js";
 import { reasonPhrase } from "../http/errors.js";
 import type { Stats } from "node:fs";
@@ -286,6 +287,31 @@ export class Response {
   }
 
   /**
+   * Write this response, once prepared (see `prepare`), to a `node:http`
+   * response: the last step of a socket request. A buffered body goes out in
+   * one `end()`; a streamed one is piped, and if the stream fails after the
+   * head was sent the connection is destroyed (the client sees a cut
+   * response, never a second head). A response the handler already answered
+   * on the raw socket is left alone.
+   */
+  writeTo(res: ServerResponse): void {
+    if (res.headersSent || res.writableEnded || res.destroyed) return;
+    const message = this.#statusMessage;
+    // perf(bench: hello): the standard reason phrase is Node's own table, the
+    // same one `reasonPhrase` reads: let Node write it.
+    if (message === undefined) res.writeHead(this.#status, this.headers.toObject());
+    else res.writeHead(this.#status, message, this.headers.toObject());
+    const stream = this.toReadable();
+    if (stream === undefined) {
+      res.end(this.payload);
+    } else {
+      // pipeline destroys both sides on error or client disconnect, so no
+      // file handle or generator is left open.
+      pipeline(stream, res, ignoreStreamError);
+    }
+  }
+
+  /**
    * Settle what goes on the wire, once, just before sending: the default
    * `Content-Type`, `Content-Length` when the body is buffered, and no body
    * for `HEAD`, 1xx, 204 and 304. The application calls this for socket and
@@ -310,6 +336,10 @@ export class Response {
     if (head) this.clear();
   }
 }
+
+// A failed stream has already cut the connection; there is nobody left to
+// answer, and the error must not reach Node as an unhandled `error` event.
+function ignoreStreamError(): void {}
 
 function checkReason(message: string): string {
   if (INVALID_REASON.test(message)) throw new TypeError(`Invalid status message ${JSON.stringify(message)}: CR, LF and NUL are not allowed.`);
