@@ -8,6 +8,7 @@ import { logAccess, type AccessLogOption } from "./server/access-log.js";
 import { isThenable } from "./core/adapters.js";
 import { DEFAULT_BODY_LIMIT } from "./http/body-reader.js";
 import { requestContext } from "./core/context.js";
+import { checkMiddleware, compose, type Endpoint, type Middleware } from "./core/middleware.js";
 import { toResponse } from "./core/dispatcher.js";
 import { errorPage, errorResponse } from "./views/error-page.js";
 import { HttpError, NotImplemented, ServiceUnavailable } from "./http/errors.js";
@@ -254,48 +255,66 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
    * returns the response itself when the handler was synchronous and a
    * promise otherwise: `await` it either way.
    *
+   * 0. middleware: the app's (`use()`), outermost first, around 1 to 5 and 7;
    * 1. guard: methods outside `allowedMethods` are a 501, paths the router
    *    must not see a 400/414 (`guardPath`), `OPTIONS *` answered here;
    * 2. route: match the request (`router.match`, through `router.dispatch`);
-   * 3. adapt: the route's handler, adapted once and cached on the route;
+   * 3. adapt: the route's handler, adapted once and cached on the route
+   *    (with the route's own middleware around it, if it has any);
    * 4. call: the handler (a timeout, when set, races an async one);
    * 5. convert: what it returned, into a `Response` (`toResponse`);
-   * 6. prepare: default headers, no body for HEAD/204/304 (`response.prepare`);
+   * 6. prepare: default headers, no body for HEAD/204/304 (`response.prepare`),
+   *    once, after every middleware;
    * 7. error: anything thrown in 1 to 5 goes to the error views, then the
-   *    built-in error page (`handleError`), and is prepared as in 6.
+   *    built-in error page (`handleError`).
    */
   process(request: Request): Response | Promise<Response> {
     request.app = this;
     request.settings = this.router.settings;
+    const chain = this.#chain;
+    // perf(bench: hello): with no middleware, one field test and the core
+    // steps, which prepare a synchronous answer in the same tick.
+    if (chain === undefined) return this.#core(request, true);
+    // 0. middleware
+    const out = chain(request);
+    return isThenable(out) ? out.then((response) => this.#prepare(request, response)) : this.#prepare(request, out);
+  }
+
+  // Steps 1 to 5 and 7 (and 6 when `prepare`: no middleware comes after).
+  #core(request: Request, prepare: boolean): Response | Promise<Response> {
     const response = new Response();
     try {
       // 1. guard
       if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
       if (guardPath(request.method, request.rawPath, this)) {
-        return this.#prepare(request, new Response(undefined, 204, { allow: [...this.allowedMethods].sort().join(", ") }));
+        const star = new Response(undefined, 204, { allow: [...this.allowedMethods].sort().join(", ") });
+        return prepare ? this.#prepare(request, star) : star;
       }
       // 2, 3 and 4: route, adapt, call
       const out = this.router.dispatch(request, response);
-      // perf(bench: hello): a synchronous handler's result is converted and
-      // prepared at once, with no promise made for it.
-      if (!isThenable(out)) return this.#prepare(request, toResponse(out, response, request.settings.json));
+      // 5. convert: a synchronous handler's result at once, with no promise made for it.
+      if (!isThenable(out)) {
+        const result = toResponse(out, response, request.settings.json);
+        return prepare ? this.#prepare(request, result) : result;
+      }
       const timeout = request.settings.timeout;
-      return this.#settle(request, response, timeout === undefined ? out : withTimeout(request, out, timeout));
+      return this.#settle(request, response, timeout === undefined ? out : withTimeout(request, out, timeout), prepare);
     } catch (error) {
-      return this.#settle(request, response, Promise.reject(error));
+      return this.#settle(request, response, Promise.reject(error), prepare);
     }
   }
 
   // 5 and 7 for an asynchronous handler, or after an error: the same
   // conversion as the synchronous path, awaited.
-  async #settle(request: Request, response: Response, out: PromiseLike<unknown>): Promise<Response> {
+  async #settle(request: Request, response: Response, out: PromiseLike<unknown>, prepare: boolean): Promise<Response> {
     let result: Response;
     try {
       result = toResponse(await out, response, request.settings.json);
     } catch (error) {
+      // 7. error
       result = await this.handleError(request, error);
     }
-    return this.#prepare(request, result);
+    return prepare ? this.#prepare(request, result) : result;
   }
 
   // 6. prepare
@@ -303,6 +322,26 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     result.prepare(request.method === "HEAD", request);
     return result;
   }
+
+  /**
+   * Add middleware around every request, in registration order (the first
+   * added is the outermost), including requests no route matches, so a
+   * CORS preflight or a static file needs no route. The chain is composed
+   * here, once, never per request; an app with no middleware pays nothing.
+   * Route middleware (the route option `middleware`) runs inside these.
+   * Returns the application.
+   *
+   * @example
+   * app.use(securityHeaders(), cors({ origin: "https://app.example" }), compress());
+   */
+  use(...middleware: Middleware[]): this {
+    this.#middleware.push(...checkMiddleware(middleware, "app.use()"));
+    this.#chain = compose(this.#middleware, (request) => this.#core(request, false), (request, error) => this.handleError(request, error));
+    return this;
+  }
+
+  #middleware: Middleware[] = [];
+  #chain: Endpoint | undefined = undefined;
 
   // The pipeline inside the getRequest() context (unless `context: false`).
   // perf(bench: hello): `process` bound once per app, not a closure per request.

@@ -9,6 +9,7 @@ export type { ListenOptions, NodeServer, RunOptions, TlsOptions, TransportOption
 export { LazyHandler, lazy } from "./core/handler.js";
 export type { HandlerClass, HandlerFunction, HandlerInstance } from "./core/handler.js";
 export type { Adapter } from "./core/adapters.js";
+export type { Middleware, Next } from "./core/middleware.js";
 export type { AdapterFactory, Dispatcher } from "./core/router.js";
 export {
   abort,

@@ -9,6 +9,7 @@ import { BadRequest, HttpError } from "../http/errors.js";
 import { assertSafeRegExp } from "../security/redos.js";
 import type { Request, RouteKwargs } from "./request.js";
 import type { Response } from "./response.js";
+import { checkMiddleware, type Middleware } from "./middleware.js";
 import type { RouteParams } from "./route-params.js";
 import { DEFAULT_SETTINGS, resolveSettings, type Settings, type TrailingSlash } from "./settings.js";
 
@@ -84,6 +85,14 @@ export interface RouteOptions {
   trailingSlash?: TrailingSlash;
   /** Answer this route's errors as RFC 9457 `application/problem+json` (in place of the app's choice). */
   problemDetails?: boolean;
+  /**
+   * Middleware around this route's handler only, inside the app's
+   * (`app.use()`), first the outermost; see `Middleware`.
+   *
+   * @example
+   * new Route("/admin", AdminHandler, { middleware: [requireStaff] });
+   */
+  middleware?: readonly Middleware[];
 }
 
 /** A successful match of a route against a path: positional and named parameters, decoded. */
@@ -164,6 +173,10 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
    * use (adapters are made once per route).
    */
   adapter: ((request: never, response: never) => unknown) | undefined = undefined;
+  /** The route's own middleware (`middleware` option), checked, or `undefined` when it has none. */
+  readonly middleware: readonly Middleware[] | undefined;
+  /** The route's middleware composed around its adapted handler, cached by the router with the adapter. */
+  chain: ((request: Request) => unknown) | undefined = undefined;
 
   readonly #regexp: RegExp;
   readonly #keys: readonly Key[] | undefined;
@@ -186,6 +199,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     this.handlerMethod = options.handlerMethod;
     this.bodyLimit = options.bodyLimit;
     this.#settings = resolveSettings(DEFAULT_SETTINGS, overridesOf(options), handler);
+    this.middleware = options.middleware !== undefined && options.middleware.length > 0 ? checkMiddleware(options.middleware, `Route ${String(pattern)}`) : undefined;
     if (typeof pattern === "string") {
       if (!pattern.startsWith("/")) throw new TypeError(`A route template must start with "/": ${JSON.stringify(pattern)}`);
       const data = parse(pattern, { encodePath: encodeLiteral });

@@ -7,6 +7,7 @@ import { MethodNotAllowed, NotFound } from "../http/errors.js";
 import type { Request } from "./request.js";
 import type { Response } from "./response.js";
 import { matchOtherSlash } from "./trailing-slash.js";
+import { compose, handlerEndpoint } from "./middleware.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
 import { Route, type BuildOptions, type Handler, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
 
@@ -211,7 +212,10 @@ export class Router {
     request.routeArgs = args;
     request.routeKwargs = kwargs;
     const adapter = (route.adapter ??= this.adapt(route.handler)) as Adapter;
-    return adapter(request, response);
+    if (route.middleware === undefined) return adapter(request, response);
+    // The route's own middleware, around its handler: composed once, with the adapter.
+    route.chain ??= compose(route.middleware, handlerEndpoint(adapter, answerError), answerError);
+    return route.chain(request);
   }
 
   /**
@@ -250,11 +254,22 @@ export class Router {
   /** Replace the adapter factory; every route is adapted anew on its next request. */
   setAdapter(factory: AdapterFactory): void {
     this.#adapter = factory;
-    for (const route of this.routes) route.adapter = undefined;
+    for (const route of this.routes) {
+      route.adapter = undefined;
+      route.chain = undefined;
+    }
   }
 
   /** Replace the URL builder. */
   setBuilder(builder: Builder): void {
     this.#builder = builder;
   }
+}
+
+// What a route's middleware chain does with an error: the application's
+// error views, as for any error; a router used on its own passes it on.
+function answerError(request: Request, error: unknown): Response | Promise<Response> {
+  const app = request.app as { handleError?: (request: Request, error: unknown) => Promise<Response> } | undefined;
+  if (typeof app?.handleError !== "function") return Promise.reject(error);
+  return app.handleError(request, error);
 }
