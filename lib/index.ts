@@ -10,6 +10,7 @@ export { LazyHandler, lazy } from "./core/handler.js";
 export type { HandlerClass, HandlerFunction, HandlerInstance } from "./core/handler.js";
 export type { Adapter } from "./core/adapters.js";
 export type { Middleware, Next } from "./core/middleware.js";
+export type { RateLimitHit, RateLimitStore } from "./middleware/rate-limit-store.js";
 export type { AdapterFactory, Dispatcher } from "./core/router.js";
 export {
   abort,
