@@ -508,7 +508,7 @@ export class Request {
   accepts(): string[];
   accepts(...types: string[]): string | false | string[] {
     const header = this.headers.get("accept");
-    return types.length === 0 ? acceptedRanges(header ?? "*/*") : acceptsType(header, types);
+    return types.length === 0 ? acceptedRanges(header, "*/*") : acceptsType(header, types);
   }
 
   /** The language the client prefers among `languages` (`false` when none); with no argument, the accepted ones, best first. */
@@ -516,7 +516,7 @@ export class Request {
   acceptsLanguages(): string[];
   acceptsLanguages(...languages: string[]): string | false | string[] {
     const header = this.headers.get("accept-language");
-    return languages.length === 0 ? acceptedRanges(header) : acceptsLanguage(header, languages);
+    return languages.length === 0 ? acceptedRanges(header, "*") : acceptsLanguage(header, languages);
   }
 
   /** The content coding the client prefers among `encodings` (`identity` unless refused), or `false`. */

@@ -124,7 +124,8 @@ describe("Request headers and negotiation", () => {
     expect(request.acceptsLanguages("en", "fr")).toBe("fr");
     expect(request.acceptsLanguages("en-US", "de")).toBe("en-US");
     expect(request.acceptsLanguages("de")).toBe("de");
-    expect(request.acceptsLanguages()).toEqual(["fr-ch", "fr", "en", "*"]);
+    expect(request.acceptsLanguages()).toEqual(["fr-CH", "fr", "en", "*"]);
+    expect(Request.blank("/").acceptsLanguages()).toEqual(["*"]);
     expect(Request.blank("/", { headers: { "accept-language": "en-GB" } }).acceptsLanguages("fr", "en")).toBe("en");
     expect(Request.blank("/", { headers: { "accept-language": "en" } }).acceptsLanguages("fr")).toBe(false);
   });
