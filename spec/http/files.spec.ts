@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Application, Request, Response, type FileOptions } from "../../lib/index.js";
+import { fileType } from "../../lib/http/files.js";
 
 const root = mkdtempSync(join(tmpdir(), "handlerkit-file-spec-"));
 const publicDir = join(root, "public");
@@ -30,6 +31,39 @@ function appFor(options: FileOptions = {}) {
 }
 const app = appFor();
 const get = (path: string, headers: Record<string, string> = {}, method = "GET") => app.getResponse(path, { method, headers });
+
+describe("fileType()", () => {
+  it("knows the media types of the web, from mime-db", () => {
+    expect(fileType("docs/README.md")).toBe("text/markdown; charset=utf-8");
+    expect(fileType("/srv/app/main.mjs")).toBe("text/javascript; charset=utf-8");
+    expect(fileType("site.webmanifest")).toBe("application/manifest+json; charset=utf-8");
+    expect(fileType("photo.avif")).toBe("image/avif");
+    expect(fileType("feed.ics")).toBe("text/calendar; charset=utf-8");
+    expect(fileType("book.epub")).toBe("application/epub+zip");
+    expect(fileType("captions.vtt")).toBe("text/vtt; charset=utf-8");
+  });
+
+  it("gives charset=utf-8 to text types and to those mime-db marks as UTF-8, and to no other", () => {
+    expect(fileType("a.txt")).toBe("text/plain; charset=utf-8");
+    expect(fileType("data.json")).toBe("application/json; charset=utf-8");
+    expect(fileType("logo.png")).toBe("image/png");
+    expect(fileType("icon.svg")).toBe("image/svg+xml");
+  });
+
+  it("ignores the case of the extension", () => {
+    expect(fileType("PHOTO.JPG")).toBe("image/jpeg");
+    expect(fileType("Notes.MD")).toBe("text/markdown; charset=utf-8");
+    expect(fileType("x.AvIf")).toBe("image/avif");
+  });
+
+  it("is application/octet-stream for an unknown or a missing extension", () => {
+    expect(fileType("data.unknownext")).toBe("application/octet-stream");
+    expect(fileType("Makefile")).toBe("application/octet-stream");
+    expect(fileType("png")).toBe("application/octet-stream");
+    expect(fileType("/srv/.env")).toBe("application/octet-stream");
+    expect(fileType("archive.")).toBe("application/octet-stream");
+  });
+});
 
 describe("Response.file()", () => {
   it("streams the file with type, length, Last-Modified, ETag and Accept-Ranges", async () => {
