@@ -2,14 +2,22 @@
  * A registration-time check for regular expressions that backtrack
  * catastrophically (ReDoS): `/^\/(a+)+$/` takes seconds on thirty
  * characters, so a route with it lets one request stall the process.
+ *
+ * The pattern is read by `@eslint-community/regexpp` (the parser behind
+ * ESLint's regex rules), for the flags the RegExp has; its syntax tree is
+ * reduced to what matters for backtracking (characters, sequences,
+ * alternations, repetitions, lookarounds) and a list of rules looks for
+ * ambiguity in it.
  */
+import { RegExpParser, visitRegExpAST, type AST } from "@eslint-community/regexpp";
+import { CharSpace, charsEmpty, charsOverlap, intersectChars, NO_CHARS, unionChars, type CharMode, type Chars } from "./char-space.js";
 
 /**
  * Why a RegExp was found unsafe, or `undefined` when it is not: a
  * quantified group whose body can match the same text in several ways per
  * iteration (`(a+)+`, `(\w+\s?)*`, `((ab)+)+`), or a quantified alternation
  * whose branches can start alike (`(a|ab)*`). Both make the engine try
- * exponentially many ways to fail.
+ * exponentially many ways to fail; loops inside lookarounds count too.
  *
  * The analysis is a static, conservative one in the manner of `safe-regex`
  * and `recheck`'s "star height" and "ambiguous alternation" rules, made
@@ -18,277 +26,212 @@
  * is safe. Polynomial backtracking (`(.*)-(.*)`) is not flagged: the path
  * and parameter length limits bound it (see docs/security.md).
  *
+ * A pattern the check cannot vouch for is unsafe too: one with a
+ * back-reference (`\1`, `\k<name>`), and one regexpp cannot read with the
+ * RegExp's flags.
+ *
  * @example
  * unsafeRegExpReason(/^\/(a+)+$/); // "the repeated group (a+)+ can match the same text in more than one way"
  * unsafeRegExpReason(/^\/users\/(\d+)$/); // undefined
  */
 export function unsafeRegExpReason(regexp: RegExp): string | undefined {
-  let tree: Node;
-  try {
-    tree = new Parser(regexp.source, regexp.flags).parse();
-  } catch {
-    // A source we cannot read is not refused: the engine accepted it, and
-    // the length limits still bound it.
-    return undefined;
-  }
-  return findAmbiguity(tree, regexp.source);
+  return verdict(regexp)?.reason;
 }
 
 /**
  * Throw a `TypeError` naming the pattern and the reason when `regexp` can
- * backtrack catastrophically (see {@link unsafeRegExpReason}). Routes call
- * it at registration, unless made with `allowUnsafeRegExp: true`.
+ * backtrack catastrophically, or cannot be checked (see
+ * {@link unsafeRegExpReason}). Routes call it at registration, unless made
+ * with `allowUnsafeRegExp: true`.
  */
 export function assertSafeRegExp(regexp: RegExp, label: string = String(regexp)): void {
-  const reason = unsafeRegExpReason(regexp);
-  if (reason !== undefined) {
-    throw new TypeError(
-      `The pattern ${label} can backtrack catastrophically (ReDoS): ${reason}. ` +
-        `Rewrite it so that each repetition is delimited (e.g. (?:\\/[^/]+)*), or pass allowUnsafeRegExp: true if its input is trusted.`,
-    );
-  }
+  const found = verdict(regexp);
+  if (found === undefined) return;
+  const optOut = "pass allowUnsafeRegExp: true if its input is trusted.";
+  throw new TypeError(
+    found.checked
+      ? `The pattern ${label} can backtrack catastrophically (ReDoS): ${found.reason}. Rewrite it so that each repetition is delimited (e.g. (?:\\/[^/]+)*), or ${optOut}`
+      : `The pattern ${label} cannot be checked for catastrophic backtracking (ReDoS): ${found.reason}. Rewrite it, or ${optOut}`,
+  );
 }
 
-// The characters a set is tested against: enough to tell the classes that
-// routes use apart (ASCII, a Latin-1 letter, a CJK letter, a line
-// separator, a surrogate). Sets are kept as bitmasks over this alphabet.
-const ALPHABET: number[] = [...Array.from({ length: 128 }, (_, i) => i), 0xe9, 0x4e2d, 0x2028, 0xd83d];
+/** What the check found: a reason, and whether the pattern was analysed (`false`: it could not be). */
+interface Verdict {
+  reason: string;
+  checked: boolean;
+}
+
+// Bounded repetitions below this count are left alone: (a{1,3}){1,5}
+// backtracks, but within a bound the length limits keep small.
 const UNBOUNDED = 20;
 
-type Chars = boolean[];
 type Node =
   | { kind: "chars"; chars: Chars }
   | { kind: "empty" }
+  | { kind: "look"; body: Node }
   | { kind: "seq"; items: Node[] }
   | { kind: "alt"; branches: Node[] }
-  | { kind: "repeat"; body: Node; min: number; max: number; start: number; end: number };
+  | { kind: "repeat"; body: Node; min: number; max: number; text: string };
 
-const none = (): Chars => ALPHABET.map(() => false);
-const all = (): Chars => ALPHABET.map(() => true);
-const union = (a: Chars, b: Chars): Chars => a.map((x, i) => x || b[i]!);
-const overlaps = (a: Chars, b: Chars): boolean => a.some((x, i) => x && b[i]!);
-const charsOf = (test: (c: number) => boolean): Chars => ALPHABET.map(test);
+type Repeat = Extract<Node, { kind: "repeat" }>;
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isWord = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isSpace = (c: number) => (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x2028;
-const isLineEnd = (c: number) => c === 10 || c === 13 || c === 0x2028;
+/** A refusal found while building the tree: the pattern is not analysed further. */
+class Unchecked extends Error {}
 
-/** A recursive-descent reader of RegExp sources, keeping only what matters for backtracking. */
-class Parser {
-  #i = 0;
-  readonly #source: string;
-  readonly #ignoreCase: boolean;
-  readonly #dotAll: boolean;
+function verdict(regexp: RegExp): Verdict | undefined {
+  const flags = { unicode: regexp.flags.includes("u"), unicodeSets: regexp.flags.includes("v") };
+  let pattern: AST.Pattern;
+  try {
+    // The newest syntax regexpp knows: a RegExp the engine made may use any of it.
+    pattern = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(regexp.source, 0, regexp.source.length, flags);
+  } catch (error) {
+    // The engine took it, but what cannot be read cannot be vouched for.
+    return { reason: `regexpp cannot read it with the flags "${regexp.flags}" (${(error as Error).message})`, checked: false };
+  }
+  let tree: Node;
+  try {
+    tree = new TreeBuilder(pattern, flags).tree({ ignoreCase: regexp.flags.includes("i"), dotAll: regexp.flags.includes("s") });
+  } catch (error) {
+    if (error instanceof Unchecked) return { reason: error.message, checked: false };
+    throw error;
+  }
+  const reason = findUnsafe(tree);
+  return reason === undefined ? undefined : { reason, checked: true };
+}
 
-  constructor(source: string, flags: string) {
-    this.#source = source;
-    this.#ignoreCase = flags.includes("i");
-    this.#dotAll = flags.includes("s");
+/** Reduces regexpp's syntax tree to the nodes the rules read, with character sets over the pattern's own {@link CharSpace}. */
+class TreeBuilder {
+  readonly #pattern: AST.Pattern;
+  readonly #space: CharSpace;
+
+  constructor(pattern: AST.Pattern, flags: { unicode: boolean; unicodeSets: boolean }) {
+    this.#pattern = pattern;
+    const codes: number[] = [];
+    visitRegExpAST(pattern, { onCharacterEnter: (node) => void codes.push(node.value) });
+    this.#space = CharSpace.for(codes, flags);
   }
 
-  parse(): Node {
-    const node = this.#alternation();
-    if (this.#i < this.#source.length) throw new SyntaxError("unbalanced )");
-    return node;
+  tree(mode: CharMode): Node {
+    return this.#alternatives(this.#pattern.alternatives, mode);
   }
 
-  #alternation(): Node {
-    const branches = [this.#sequence()];
-    while (this.#source[this.#i] === "|") {
-      this.#i++;
-      branches.push(this.#sequence());
-    }
+  #alternatives(alternatives: readonly AST.Alternative[], mode: CharMode): Node {
+    const branches = alternatives.map((alternative) => this.#sequence(alternative.elements, mode));
     return branches.length === 1 ? branches[0]! : { kind: "alt", branches };
   }
 
-  #sequence(): Node {
-    const items: Node[] = [];
-    const s = this.#source;
-    while (this.#i < s.length && s[this.#i] !== "|" && s[this.#i] !== ")") {
-      const start = this.#i;
-      const atom = this.#atom();
-      items.push(this.#quantified(atom, start));
-    }
+  #sequence(elements: readonly AST.Element[], mode: CharMode): Node {
+    const items = elements.map((element) => this.#element(element, mode));
     return items.length === 1 ? items[0]! : { kind: "seq", items };
   }
 
-  #quantified(atom: Node, start: number): Node {
-    const s = this.#source;
-    const c = s[this.#i];
-    let min: number;
-    let max: number;
-    if (c === "*" || c === "+" || c === "?") {
-      this.#i++;
-      [min, max] = c === "*" ? [0, Infinity] : c === "+" ? [1, Infinity] : [0, 1];
-    } else if (c === "{") {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.#i));
-      if (m === null) return atom;
-      this.#i += m[0].length;
-      min = Number(m[1]);
-      max = m[2] === undefined ? min : m[3] === "" ? Infinity : Number(m[3]);
-    } else {
-      return atom;
+  #element(element: AST.Element, mode: CharMode): Node {
+    switch (element.type) {
+      case "Quantifier":
+        return { kind: "repeat", body: this.#element(element.element, mode), min: element.min, max: element.max, text: element.raw };
+      case "CapturingGroup":
+        return this.#alternatives(element.alternatives, mode);
+      case "Group": {
+        // Modifiers (`(?i:...)`) change the flags inside the group only.
+        const add = element.modifiers?.add;
+        const remove = element.modifiers?.remove;
+        const inner = {
+          ignoreCase: remove?.ignoreCase ? false : add?.ignoreCase || mode.ignoreCase,
+          dotAll: remove?.dotAll ? false : add?.dotAll || mode.dotAll,
+        };
+        return this.#alternatives(element.alternatives, inner);
+      }
+      case "Assertion":
+        // A lookaround consumes nothing, but its own loops backtrack when it fails.
+        return element.kind === "lookahead" || element.kind === "lookbehind" ? { kind: "look", body: this.#alternatives(element.alternatives, mode) } : { kind: "empty" };
+      case "Backreference":
+        // What a back-reference matches is what its group matched, so the
+        // work of a failing match depends on the text captured, not on the
+        // pattern alone: matching with back-references is NP-hard, and no
+        // reading of the pattern can bound its backtracking.
+        throw new Unchecked(`it has a back-reference (${element.raw}), and backtracking over back-references cannot be bounded`);
+      case "CharacterClass":
+      case "ExpressionCharacterClass":
+        return this.#class(element, mode);
+      case "Character":
+        return { kind: "chars", chars: this.#space.leaf(element, mode) };
+      case "CharacterSet":
+        // A property of strings (`\p{RGI_Emoji}`, the `v` flag) may match several characters: any text, to be safe.
+        return element.kind === "property" && element.strings ? this.#anyText(element.raw) : { kind: "chars", chars: this.#space.leaf(element, mode) };
     }
-    if (s[this.#i] === "?") this.#i++; // lazy: the same backtracking, in another order
-    return this.#quantified({ kind: "repeat", body: atom, min, max, start, end: this.#i }, start);
   }
 
-  #atom(): Node {
-    const s = this.#source;
-    const c = s[this.#i]!;
-    this.#i++;
-    if (c === "^" || c === "$") return { kind: "empty" };
-    if (c === ".") return { kind: "chars", chars: charsOf((x) => this.#dotAll || !isLineEnd(x)) };
-    if (c === "[") return { kind: "chars", chars: this.#class() };
-    if (c === "\\") return this.#escape(false);
-    if (c === "(") return this.#group();
-    return { kind: "chars", chars: this.#literal(c.codePointAt(0)!) };
+  // A class, with strings (`[\q{ab|c}]`, the `v` flag) as alternatives of their own.
+  #class(node: AST.CharacterClass | AST.ExpressionCharacterClass, mode: CharMode): Node {
+    const strings: Node[] = [];
+    const chars = this.#classChars(node, mode, strings);
+    if (strings.length === 0) return { kind: "chars", chars };
+    return { kind: "alt", branches: charsEmpty(chars) ? strings : [{ kind: "chars", chars }, ...strings] };
   }
 
-  #group(): Node {
-    const s = this.#source;
-    let lookaround = false;
-    if (s[this.#i] === "?") {
-      const rest = s.slice(this.#i);
-      const m = /^\?(?:<=|<!|=|!|:|<[^>=!]+>|[ims-]+:)/.exec(rest);
-      if (m === null) throw new SyntaxError("unknown group");
-      lookaround = /^\?(?:<=|<!|=|!)/.test(m[0]);
-      this.#i += m[0].length;
-    }
-    const body = this.#alternation();
-    if (s[this.#i] !== ")") throw new SyntaxError("missing )");
-    this.#i++;
-    // A lookaround consumes nothing; its own loops are left to the length limits.
-    return lookaround ? { kind: "empty" } : body;
-  }
-
-  #literal(code: number): Chars {
-    if (!this.#ignoreCase) return charsOf((x) => x === code);
-    const lower = String.fromCodePoint(code).toLowerCase();
-    return charsOf((x) => String.fromCodePoint(x).toLowerCase() === lower);
-  }
-
-  // An escape, inside a class or not; a back-reference may match anything.
-  #escape(inClass: boolean): Node {
-    const s = this.#source;
-    const c = s[this.#i]!;
-    this.#i++;
-    const set = (test: (x: number) => boolean): Node => ({ kind: "chars", chars: charsOf(test) });
-    switch (c) {
-      case "d": return set(isDigit);
-      case "D": return set((x) => !isDigit(x));
-      case "w": return set(isWord);
-      case "W": return set((x) => !isWord(x));
-      case "s": return set(isSpace);
-      case "S": return set((x) => !isSpace(x));
-      case "b": return inClass ? set((x) => x === 8) : { kind: "empty" };
-      case "B": return { kind: "empty" };
-      case "n": return set((x) => x === 10);
-      case "r": return set((x) => x === 13);
-      case "t": return set((x) => x === 9);
-      case "0": return set((x) => x === 0);
-      case "p":
-      case "P": {
-        const end = s.indexOf("}", this.#i);
-        this.#i = end === -1 ? this.#i : end + 1;
-        return { kind: "chars", chars: all() };
-      }
-      case "k": {
-        const end = s.indexOf(">", this.#i);
-        this.#i = end === -1 ? this.#i : end + 1;
-        return { kind: "chars", chars: all() };
-      }
-      case "x": {
-        const code = parseInt(s.slice(this.#i, this.#i + 2), 16);
-        this.#i += 2;
-        return { kind: "chars", chars: this.#literal(code) };
-      }
-      case "u": {
-        const m = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{4}))/.exec(s.slice(this.#i));
-        if (m === null) return { kind: "chars", chars: this.#literal(117) };
-        this.#i += m[0].length;
-        return { kind: "chars", chars: this.#literal(parseInt(m[1] ?? m[2]!, 16)) };
-      }
-      case "c":
-        this.#i++;
-        return { kind: "chars", chars: all() };
-      default:
-        if (/[1-9]/.test(c)) {
-          while (/[0-9]/.test(s[this.#i] ?? "")) this.#i++;
-          return { kind: "chars", chars: all() };
+  #classChars(node: AST.CharacterClass | AST.ExpressionCharacterClass | AST.ExpressionCharacterClass["expression"], mode: CharMode, strings: Node[]): Chars {
+    switch (node.type) {
+      case "CharacterClass": {
+        let chars = NO_CHARS;
+        for (const element of node.elements) {
+          if (element.type === "CharacterClass" || element.type === "ExpressionCharacterClass") chars = unionChars(chars, this.#classChars(element, mode, strings));
+          else if (element.type === "ClassStringDisjunction") {
+            for (const alternative of element.alternatives) {
+              if (alternative.elements.length === 1) chars = unionChars(chars, this.#space.leaf(alternative.elements[0]!, mode));
+              else strings.push(this.#sequence(alternative.elements, mode));
+            }
+          } else if (element.type === "CharacterSet" && element.kind === "property" && element.strings) strings.push(this.#anyText(element.raw));
+          else chars = unionChars(chars, this.#space.leaf(element, mode));
         }
-        return { kind: "chars", chars: this.#literal(c.codePointAt(0)!) };
-    }
-  }
-
-  #class(): Chars {
-    const s = this.#source;
-    const negated = s[this.#i] === "^";
-    if (negated) this.#i++;
-    let chars = none();
-    while (this.#i < s.length && s[this.#i] !== "]") {
-      const start = this.#classAtom();
-      if (s[this.#i] === "-" && s[this.#i + 1] !== "]" && s[this.#i + 1] !== undefined && start.code !== undefined) {
-        this.#i++;
-        const end = this.#classAtom();
-        const [lo, hi] = [start.code, end.code ?? start.code];
-        chars = union(chars, this.#range(lo, hi));
-      } else {
-        chars = union(chars, start.chars);
+        return node.negate ? this.#space.complement(chars) : chars;
+      }
+      case "ExpressionCharacterClass": {
+        const chars = this.#classChars(node.expression, mode, strings);
+        return node.negate ? this.#space.complement(chars) : chars;
+      }
+      case "ClassIntersection":
+      case "ClassSubtraction": {
+        const left = this.#operand(node.left, mode, strings);
+        const right = this.#operand(node.right, mode, strings);
+        return node.type === "ClassIntersection" ? intersectChars(left, right) : intersectChars(left, this.#space.complement(right));
       }
     }
-    if (s[this.#i] !== "]") throw new SyntaxError("missing ]");
-    this.#i++;
-    return negated ? chars.map((x) => !x) : chars;
   }
 
-  #classAtom(): { chars: Chars; code?: number } {
-    const s = this.#source;
-    if (s[this.#i] === "[") {
-      // A nested class (the `v` flag): its members count.
-      this.#i++;
-      return { chars: this.#class() };
+  // An operand of `&&` or `--`; strings there are taken as any text (rare, and the safe side).
+  #operand(node: AST.ExpressionCharacterClass["expression"]["left"], mode: CharMode, strings: Node[]): Chars {
+    switch (node.type) {
+      case "ClassIntersection":
+      case "ClassSubtraction":
+      case "CharacterClass":
+      case "ExpressionCharacterClass":
+        return this.#classChars(node, mode, strings);
+      case "ClassStringDisjunction":
+        if (node.alternatives.every((alternative) => alternative.elements.length === 1)) {
+          return node.alternatives.reduce((chars, alternative) => unionChars(chars, this.#space.leaf(alternative.elements[0]!, mode)), NO_CHARS);
+        }
+        strings.push(this.#anyText(node.raw));
+        return NO_CHARS;
+      case "CharacterSet":
+        if (node.kind === "property" && node.strings) {
+          strings.push(this.#anyText(node.raw));
+          return NO_CHARS;
+        }
+        return this.#space.leaf(node, mode);
+      case "Character":
+        return this.#space.leaf(node, mode);
     }
-    if (s[this.#i] === "\\") {
-      // A code written as an escape can bound a range (`[\x41-\x5a]`).
-      const hex = /^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]+)\})/.exec(s.slice(this.#i));
-      if (hex !== null) {
-        this.#i += hex[0].length;
-        const code = parseInt(hex[1] ?? hex[2] ?? hex[3]!, 16);
-        return { chars: this.#literal(code), code };
-      }
-      this.#i++;
-      const before = this.#i;
-      const node = this.#escape(true) as { kind: "chars"; chars: Chars };
-      const code = this.#i === before + 1 ? escapeCode(s[before]!) : undefined;
-      return { chars: node.chars, code };
-    }
-    const code = s.codePointAt(this.#i)!;
-    this.#i += code > 0xffff ? 2 : 1;
-    return { chars: this.#literal(code), code };
   }
 
-  #range(lo: number, hi: number): Chars {
-    const chars = charsOf((x) => x >= lo && x <= hi);
-    if (!this.#ignoreCase) return chars;
-    return charsOf((x) => {
-      const other = String.fromCodePoint(x);
-      const swapped = (other === other.toLowerCase() ? other.toUpperCase() : other.toLowerCase()).codePointAt(0)!;
-      return (x >= lo && x <= hi) || (swapped >= lo && swapped <= hi);
-    });
+  #anyText(text: string): Node {
+    return { kind: "repeat", body: { kind: "chars", chars: this.#space.all }, min: 0, max: Infinity, text };
   }
-}
-
-function escapeCode(c: string): number | undefined {
-  if (/[dDwWsSpPkbB1-9]/.test(c)) return c === "b" ? 8 : undefined;
-  const named: Record<string, number> = { n: 10, r: 13, t: 9, "0": 0, f: 12, v: 11 };
-  return named[c] ?? c.codePointAt(0);
 }
 
 function nullable(node: Node): boolean {
   switch (node.kind) {
-    case "empty": return true;
+    case "empty":
+    case "look": return true;
     case "chars": return false;
     case "seq": return node.items.every(nullable);
     case "alt": return node.branches.some(nullable);
@@ -299,25 +242,27 @@ function nullable(node: Node): boolean {
 /** Every character the node can consume. */
 function consumed(node: Node): Chars {
   switch (node.kind) {
-    case "empty": return none();
+    case "empty":
+    case "look": return NO_CHARS;
     case "chars": return node.chars;
-    case "seq": return node.items.map(consumed).reduce(union, none());
-    case "alt": return node.branches.map(consumed).reduce(union, none());
-    case "repeat": return node.max === 0 ? none() : consumed(node.body);
+    case "seq": return node.items.map(consumed).reduce(unionChars, NO_CHARS);
+    case "alt": return node.branches.map(consumed).reduce(unionChars, NO_CHARS);
+    case "repeat": return node.max === 0 ? NO_CHARS : consumed(node.body);
   }
 }
 
 /** The characters a non-empty match of the node can start with. */
 function firstChars(node: Node): Chars {
   switch (node.kind) {
-    case "empty": return none();
+    case "empty":
+    case "look": return NO_CHARS;
     case "chars": return node.chars;
-    case "alt": return node.branches.map(firstChars).reduce(union, none());
-    case "repeat": return node.max === 0 ? none() : firstChars(node.body);
+    case "alt": return node.branches.map(firstChars).reduce(unionChars, NO_CHARS);
+    case "repeat": return node.max === 0 ? NO_CHARS : firstChars(node.body);
     case "seq": {
-      let chars = none();
+      let chars = NO_CHARS;
       for (const item of node.items) {
-        chars = union(chars, firstChars(item));
+        chars = unionChars(chars, firstChars(item));
         if (!nullable(item)) break;
       }
       return chars;
@@ -329,56 +274,58 @@ function firstChars(node: Node): Chars {
 function hasVariableLoop(node: Node): boolean {
   switch (node.kind) {
     case "empty":
+    case "look":
     case "chars": return false;
     case "seq": return node.items.some(hasVariableLoop);
     case "alt": return node.branches.some(hasVariableLoop);
-    case "repeat": return (node.max > node.min && !isEmptyLanguage(node.body)) || hasVariableLoop(node.body);
+    case "repeat": return (node.max > node.min && !charsEmpty(consumed(node.body))) || hasVariableLoop(node.body);
   }
-}
-
-function isEmptyLanguage(node: Node): boolean {
-  return !consumed(node).some(Boolean);
 }
 
 /**
- * The first ambiguous repetition in the tree, described; `undefined` when
- * there is none. A repetition `B*` is ambiguous when B holds a variable
- * loop over characters X and everything else B must match can also be an
- * X (so a run of X splits between iterations in exponentially many ways),
- * or when B is an alternation whose branches can start alike.
+ * A rule looks at one node, its children already looked at, and says why
+ * the node makes the pattern unsafe, or `undefined`. New rules (a polynomial
+ * one over sequences of loops, say) go in {@link RULES}.
  */
-function findAmbiguity(node: Node, source: string): string | undefined {
-  switch (node.kind) {
-    case "empty":
-    case "chars": return undefined;
-    case "seq": {
-      for (const item of node.items) {
-        const found = findAmbiguity(item, source);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    case "alt": {
-      for (const branch of node.branches) {
-        const found = findAmbiguity(branch, source);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    case "repeat": {
-      const inner = findAmbiguity(node.body, source);
-      if (inner) return inner;
-      if (node.max < UNBOUNDED && node.max !== Infinity) return undefined;
-      const text = source.slice(node.start, node.end);
-      for (const branch of node.body.kind === "alt" ? node.body.branches : [node.body]) {
-        if (splitsAmbiguously(branch)) return `the repeated group ${text} can match the same text in more than one way`;
-      }
-      if (node.body.kind === "alt" && branchesOverlap(node.body.branches)) {
-        return `the alternatives of the repeated group ${text} can start with the same character`;
-      }
-      return undefined;
-    }
+type Rule = (node: Node) => string | undefined;
+
+/**
+ * A repetition `B*` is ambiguous when B holds a variable loop over
+ * characters X and everything else B must match can also be an X: a run of
+ * X splits between iterations in exponentially many ways.
+ */
+const ambiguousRepetition: Rule = (node) => {
+  if (!isUnbounded(node)) return undefined;
+  for (const branch of node.body.kind === "alt" ? node.body.branches : [node.body]) {
+    if (splitsAmbiguously(branch)) return `the repeated group ${node.text} can match the same text in more than one way`;
   }
+  return undefined;
+};
+
+/** A repeated alternation whose branches can start with the same character makes each iteration a choice the engine retries. */
+const ambiguousAlternation: Rule = (node) => {
+  if (!isUnbounded(node) || node.body.kind !== "alt" || !branchesOverlap(node.body.branches)) return undefined;
+  return `the alternatives of the repeated group ${node.text} can start with the same character`;
+};
+
+const RULES: readonly Rule[] = [ambiguousRepetition, ambiguousAlternation];
+
+function isUnbounded(node: Node): node is Repeat {
+  return node.kind === "repeat" && node.max >= UNBOUNDED;
+}
+
+/** The first reason a rule finds in the tree, children before their parent, in the order of the source. */
+function findUnsafe(node: Node): string | undefined {
+  const children = node.kind === "seq" ? node.items : node.kind === "alt" ? node.branches : node.kind === "repeat" || node.kind === "look" ? [node.body] : [];
+  for (const child of children) {
+    const found = findUnsafe(child);
+    if (found !== undefined) return found;
+  }
+  for (const rule of RULES) {
+    const found = rule(node);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function splitsAmbiguously(body: Node): boolean {
@@ -393,14 +340,14 @@ function splitsAmbiguously(body: Node): boolean {
 // Another part of the body lets a run of loop characters split only if every
 // character it needs can also be a loop character.
 function overlapsAll(other: Chars, loop: Chars, node: Node): boolean {
-  if (node.kind === "chars") return overlaps(other, loop);
-  return overlaps(firstChars(node), loop) && overlaps(other, loop);
+  if (node.kind === "chars") return charsOverlap(other, loop);
+  return charsOverlap(firstChars(node), loop) && charsOverlap(other, loop);
 }
 
 function branchesOverlap(branches: Node[]): boolean {
   const firsts = branches.map(firstChars);
   for (let a = 0; a < firsts.length; a++) {
-    for (let b = a + 1; b < firsts.length; b++) if (overlaps(firsts[a]!, firsts[b]!)) return true;
+    for (let b = a + 1; b < firsts.length; b++) if (charsOverlap(firsts[a]!, firsts[b]!)) return true;
   }
   return false;
 }

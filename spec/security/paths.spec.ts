@@ -199,6 +199,15 @@ describe("ReDoS", () => {
     expect(route.matchPath("/aaa")).toEqual({ args: ["aaa"], kwargs: {} });
   });
 
+  it("a RegExp route with a back-reference is refused, unless opted in", () => {
+    expect(() => new Route(/^\/(\w+)\/\1$/, () => "x")).toThrow(
+      /^The pattern \/\^\\\/\(\\w\+\)\\\/\\1\$\/ cannot be checked for catastrophic backtracking \(ReDoS\): it has a back-reference \(\\1\)/,
+    );
+    const route = new Route(/^\/(\w+)\/\1$/, () => "x", { allowUnsafeRegExp: true });
+    expect(route.matchPath("/ab/ab")).toEqual({ args: ["ab"], kwargs: {} });
+    expect(route.matchPath("/ab/cd")).toBeNull();
+  });
+
   it("/:a-:b-:c (path-to-regexp's old ReDoS) answers an adversarial path at once", async () => {
     const target = await start(undefined, (app) => app.route("/r/:a-:b-:c")((_request, params) => params));
     for (const segment of ["-".repeat(1_000), `${"a-".repeat(500)}`, `${"-a".repeat(500)}/`]) {

@@ -80,3 +80,108 @@ describe("character classes written with escapes", () => {
     expect(unsafeRegExpReason(/^\/(?:[\x61-\x7a]+\x2f)*$/)).toBeUndefined();
   });
 });
+
+// The v flag, written without a literal: tsc targets ES2022.
+const v = (source: string): RegExp => new RegExp(source, "v");
+
+describe("Unicode property escapes (\\p{...}, with the u or v flag)", () => {
+  it("are sets of their own characters, so a delimiter outside them keeps repetitions apart", () => {
+    expect(unsafeRegExpReason(/^\/(?:\p{L}+\/)*$/u)).toBeUndefined();
+    expect(unsafeRegExpReason(/^\/(?:\p{L}+-)*\p{L}+$/u)).toBeUndefined();
+    expect(unsafeRegExpReason(/^\/(?:\p{Nd}+\.)+$/u)).toBeUndefined();
+    expect(unsafeRegExpReason(/^\/(\p{Lu}|[a-z])+$/u)).toBeUndefined();
+    expect(unsafeRegExpReason(/^\/(?:\P{L}+[a-z])*$/u)).toBeUndefined();
+    expect(unsafeRegExpReason(v(String.raw`^\/(?:[\p{L}&&\p{Lu}]+\/)*$`))).toBeUndefined();
+  });
+
+  it("refuses the ambiguous repetitions they make", () => {
+    expect(unsafeRegExpReason(/^\/(\p{L}+)+$/u)).toBe("the repeated group (\\p{L}+)+ can match the same text in more than one way");
+    expect(unsafeRegExpReason(/^\/(\p{Ll}|[a-z])+$/u)).toBe("the alternatives of the repeated group (\\p{Ll}|[a-z])+ can start with the same character");
+    expect(unsafeRegExpReason(/^\/(\p{Script=Greek}|[\u0370-\u03ff])+$/u)).toBe(
+      "the alternatives of the repeated group (\\p{Script=Greek}|[\\u0370-\\u03ff])+ can start with the same character",
+    );
+    expect(unsafeRegExpReason(v(String.raw`^\/([\p{L}--[a-z]]+)+$`))).toBe("the repeated group ([\\p{L}--[a-z]]+)+ can match the same text in more than one way");
+  });
+
+  it("are compared conservatively: two properties may share characters beyond the sampled ones", () => {
+    expect(unsafeRegExpReason(/^\/(\p{L}|\p{N})+$/u)).toBe("the alternatives of the repeated group (\\p{L}|\\p{N})+ can start with the same character");
+  });
+
+  it("a property of strings may match several characters, so repeating it is refused", () => {
+    expect(unsafeRegExpReason(v(String.raw`^\/(\p{RGI_Emoji})+$`))).toBe("the repeated group (\\p{RGI_Emoji})+ can match the same text in more than one way");
+    expect(unsafeRegExpReason(v(String.raw`^\/\p{RGI_Emoji}$`))).toBeUndefined();
+  });
+
+  it("class strings (\\q{...}) are alternatives of their own", () => {
+    expect(unsafeRegExpReason(v(String.raw`^\/(?:[\q{ab|cd}])+$`))).toBeUndefined();
+    expect(unsafeRegExpReason(v(String.raw`^\/(?:[\q{ab|a}])+$`))).toBe("the alternatives of the repeated group (?:[\\q{ab|a}])+ can start with the same character");
+  });
+});
+
+describe("back-references", () => {
+  it("make a pattern refused: backtracking over them cannot be bounded", () => {
+    expect(unsafeRegExpReason(/^\/(\w+)-\1$/)).toBe("it has a back-reference (\\1), and backtracking over back-references cannot be bounded");
+    expect(unsafeRegExpReason(/^\/(?<word>[a-z]+)\/\k<word>$/)).toBe(
+      "it has a back-reference (\\k<word>), and backtracking over back-references cannot be bounded",
+    );
+  });
+
+  it("assertSafeRegExp() says the pattern cannot be checked, and how to opt out", () => {
+    expect(() => assertSafeRegExp(/^\/(a)\1$/)).toThrow(
+      new TypeError(
+        "The pattern /^\\/(a)\\1$/ cannot be checked for catastrophic backtracking (ReDoS): it has a back-reference (\\1), and backtracking over back-references cannot be bounded. " +
+          "Rewrite it, or pass allowUnsafeRegExp: true if its input is trusted.",
+      ),
+    );
+  });
+});
+
+describe("lookarounds", () => {
+  it("consume nothing, so they do not make a repetition ambiguous", () => {
+    expect(unsafeRegExpReason(/^\/(?<=\/)[a-z]+$/)).toBeUndefined();
+    expect(unsafeRegExpReason(/^\/(?:(?<!-)[a-z]+-)*$/)).toBeUndefined();
+    expect(unsafeRegExpReason(/^\/(?:(?=[a-z])\w+\/)*$/)).toBeUndefined();
+  });
+
+  it("but their own loops backtrack when they fail, lookbehind included", () => {
+    expect(unsafeRegExpReason(/(?<=^(a+)+)c/)).toBe("the repeated group (a+)+ can match the same text in more than one way");
+    expect(unsafeRegExpReason(/^(?!(\w+\s?)*$)/)).toBe("the repeated group (\\w+\\s?)* can match the same text in more than one way");
+    expect(unsafeRegExpReason(/^(?=(a|ab)*c)/)).toBe("the alternatives of the repeated group (a|ab)* can start with the same character");
+  });
+});
+
+describe("named groups", () => {
+  it("are groups like any other", () => {
+    expect(unsafeRegExpReason(/^\/(?<year>\d{4})-(?<month>\d{2})(?:-(?<day>\d{2}))?$/)).toBeUndefined();
+    expect(unsafeRegExpReason(/^\/(?<words>[a-z]+)+$/)).toBe("the repeated group (?<words>[a-z]+)+ can match the same text in more than one way");
+    expect(unsafeRegExpReason(/^\/(?:(?<a>x)|(?<b>x))+$/)).toBe("the alternatives of the repeated group (?:(?<a>x)|(?<b>x))+ can start with the same character");
+  });
+});
+
+describe("patterns regexpp cannot read", () => {
+  // A RegExp this engine made always parses; a newer engine's syntax, or a
+  // RegExp whose source or flags were redefined, may not.
+  const redefined = (source: string, flags: string): RegExp => Object.defineProperties(/x/, { source: { value: source }, flags: { value: flags } });
+
+  it("are refused with regexpp's reason, for the flags given", () => {
+    expect(unsafeRegExpReason(redefined("(?<=", ""))).toBe('regexpp cannot read it with the flags "" (Invalid regular expression: /(?<=/: Unterminated group)');
+    expect(unsafeRegExpReason(redefined("^\\-$", ""))).toBeUndefined();
+    expect(unsafeRegExpReason(redefined("^\\-$", "u"))).toBe('regexpp cannot read it with the flags "u" (Invalid regular expression: /^\\-$/u: Invalid escape)');
+  });
+
+  it("assertSafeRegExp() names the pattern", () => {
+    expect(() => assertSafeRegExp(redefined("(?<=", ""), "params.id of /u/:id")).toThrow(
+      new TypeError(
+        'The pattern params.id of /u/:id cannot be checked for catastrophic backtracking (ReDoS): regexpp cannot read it with the flags "" (Invalid regular expression: /(?<=/: Unterminated group). ' +
+          "Rewrite it, or pass allowUnsafeRegExp: true if its input is trusted.",
+      ),
+    );
+  });
+
+  it("modifiers a newer engine accepts change case-folding inside their group only", () => {
+    expect(unsafeRegExpReason(redefined("^\\/(?:a|A)+$", ""))).toBeUndefined();
+    expect(unsafeRegExpReason(redefined("^\\/(?:(?i:a)|A)+$", ""))).toBe("the alternatives of the repeated group (?:(?i:a)|A)+ can start with the same character");
+    expect(unsafeRegExpReason(redefined("^\\/(?:(?-i:a)|(?-i:A))+$", "i"))).toBeUndefined();
+    expect(unsafeRegExpReason(redefined("^\\/(?:a|A)+$", "i"))).toBe("the alternatives of the repeated group (?:a|A)+ can start with the same character");
+  });
+});
