@@ -79,4 +79,20 @@ describe("handlerkit serve", () => {
     expect(await served.exited).toEqual({ code: 2, signal: null });
     expect(served.output()).toContain(`handlerkit: ${notAnApp} exports no application (as default or as "app")\n\nusage: handlerkit serve `);
   });
+
+  it("exits 2 with a one-line error for an unknown option, and 0 after printing --version or --help", async () => {
+    const cli = join(dirname(lib.index), "cli.js");
+    const bad = serve(lib.index, {}, [cli, "serve", "--prot", "80", "app.js"]);
+    running.push(bad);
+    expect(await bad.exited).toEqual({ code: 2, signal: null });
+    expect(bad.output()).toMatch(/^handlerkit: unknown option --prot\n\nusage: handlerkit serve /);
+    const version = serve(lib.index, {}, [cli, "--version"]);
+    running.push(version);
+    expect(await version.exited).toEqual({ code: 0, signal: null });
+    expect(version.output()).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+    const help = serve(lib.index, {}, [cli, "serve", "-h"]);
+    running.push(help);
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.output()).toContain("\nCommands:\n  serve app-module ");
+  });
 });
