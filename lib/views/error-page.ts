@@ -4,6 +4,7 @@
  * page for 5xx errors in debug mode.
  */
 import { debugPage } from "./debug-page.js";
+import { acceptedRanges, preferredMediaType } from "../http/negotiation.js";
 import { escapeHtml } from "./escape-html.js";
 import { errorBody, errorStatus, type ErrorBody } from "./error-body.js";
 import { HttpError, reasonPhrase } from "../http/errors.js";
@@ -18,6 +19,15 @@ export { escapeHtml } from "./escape-html.js";
 /** The body formats an error can be answered in. */
 export type ErrorFormat = "html" | "json" | "text";
 
+// The media types an error can be written as, in the order that breaks a
+// tie: JSON, then HTML, then text.
+const FORMATS: Record<string, ErrorFormat> = {
+  "application/json": "json",
+  "text/html": "html",
+  "application/xhtml+xml": "html",
+  "text/plain": "text",
+};
+
 /**
  * The format the client prefers for an error: the highest-`q` of JSON
  * (`application/json`, `*+json`), HTML (`text/html`, `application/xhtml+xml`)
@@ -26,25 +36,13 @@ export type ErrorFormat = "html" | "json" | "text";
  */
 export function errorFormat(request: Request): ErrorFormat {
   const accept = request.headers.get("accept");
-  if (!accept) return "text";
-  let html = 0;
-  let json = 0;
-  let text = 0;
-  for (const part of accept.split(",")) {
-    const [type = "", ...params] = part.split(";");
-    const media = type.trim().toLowerCase();
-    let q = 1;
-    for (const param of params) {
-      const [k, v] = param.split("=");
-      if (k?.trim() === "q") q = Number(v) || 0;
-    }
-    if (media === "text/html" || media === "application/xhtml+xml") html = Math.max(html, q);
-    else if (media === "application/json" || media.endsWith("+json")) json = Math.max(json, q);
-    else if (media === "text/plain") text = Math.max(text, q);
-  }
-  if (json > 0 && json >= html && json >= text) return "json";
-  if (html > 0 && html >= text) return "html";
-  return "text";
+  const named = acceptedRanges(accept).map((range) => range.toLowerCase());
+  // Only what the client names counts: `*/*` alone (curl) is plain text.
+  const jsonTypes = named.filter((type) => type.endsWith("+json"));
+  if (!named.some((type) => Object.hasOwn(FORMATS, type)) && jsonTypes.length === 0) return "text";
+  const choice = preferredMediaType(accept, [...jsonTypes, ...Object.keys(FORMATS)]);
+  if (choice === undefined) return "text";
+  return FORMATS[choice] ?? "json";
 }
 
 /**
