@@ -9,7 +9,6 @@
  *    table gives the median of the rounds and the ratio to node:http measured
  *    in the same round.
  * 4. In-process requests (`inject`) and the memory figure follow.
- *
  * 5. CPU steal (`/proc/stat`) is read around every measurement; one taken
  *    with more than 3 % steal is repeated up to twice, and the least stolen
  *    attempt kept.
