@@ -1,12 +1,14 @@
 /**
  * The results of a benchmark run as markdown: the machine, the tables
- * (medians over rounds, ratios to node:http from the same round), and which
- * of the issue's targets the run met.
+ * (medians over rounds, ratios to node:http from the same round, the CPU
+ * steal each row saw), a baseline revision against this checkout when
+ * there is one, and which of the issue's targets the run met.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cpus, release, totalmem } from "node:os";
 import { TARGETS } from "./scenarios.js";
+import { STEAL_LIMIT, STEAL_RETRIES } from "./steal.js";
 
 /** One server measurement. */
 export interface Row {
@@ -17,6 +19,10 @@ export interface Row {
   p99Ms: number;
   /** The server's CPU time (user + system) per request answered, in µs. */
   cpuMicrosPerRequest: number;
+  /** The machine's CPU steal during the kept measurement, in % (NaN when unknown). */
+  stealPercent: number;
+  /** How many times it was measured (more than once when steal was over the limit). */
+  attempts: number;
 }
 
 /** One in-process measurement. */
@@ -44,6 +50,8 @@ export interface RunResults {
   command: string;
   settings: { rounds: number; seconds: number; warmSeconds: number; connections: number; injectMs: number; quick: boolean };
   seconds: number;
+  /** The machine's CPU steal over the whole run, in %. */
+  steal: number;
 }
 
 function median(values: number[]): number {
@@ -65,13 +73,18 @@ function packageVersion(name: string | undefined): string {
   }
 }
 
-/** The machine, Node, the load generator and the peers' versions. */
-export function describeMachine(generator: string, pinned: boolean): string {
+/**
+ * The machine, Node, the load generator and the peers' versions. `server`
+ * is the node the children ran on; its path is given when it is not the
+ * runner's own (`--node=PATH`).
+ */
+export function describeMachine(generator: string, pinned: boolean, server: { version: string; path: string | undefined }): string {
   const cpu = cpus();
   const peers = ["fastify", "hono", "@hono/node-server", "express", "autocannon"].map((p) => `${p} ${packageVersion(p)}`).join(", ");
+  const node = server.path === undefined ? `Node ${server.version}` : `Node ${server.version} for the servers (${server.path}), ${process.version} for the runner`;
   return [
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Linux ${release()}`,
-    `- Node ${process.version}; handlerkit ${packageVersion(undefined)}; ${peers}`,
+    `- ${node}; handlerkit ${packageVersion(undefined)}; ${peers}`,
     `- Load: ${generator}; ${pinned ? "server pinned to core 0 and load generator to core 1 (taskset)" : "no pinning (taskset missing)"}`,
   ].join("\n");
 }
@@ -105,19 +118,30 @@ function bestCpu(rows: Row[], peer: string, target: string): number {
  * better either way). The CPU ratio holds up when other processes share the
  * machine; req/s does not.
  */
-function ratioToRaw(rows: Row[], peer: string, target: string, by: "rps" | "cpu" = "rps"): number {
+function ratioToRaw(rows: Row[], peer: string, target: string, by: "rps" | "cpu" = "rps", reference = "node:http"): number {
   const ratios: number[] = [];
   for (const row of rows.filter((r) => r.peer === peer && r.target === target)) {
-    const raw = rows.find((r) => r.peer === "node:http" && r.target === target && r.round === row.round);
+    const raw = rows.find((r) => r.peer === reference && r.target === target && r.round === row.round);
     if (raw) ratios.push(by === "rps" ? row.requestsPerSecond / raw.requestsPerSecond : raw.cpuMicrosPerRequest / row.cpuMicrosPerRequest);
   }
   return median(ratios);
 }
 
+/**
+ * The steal cell of a row: median and worst over its rounds, flagged when a
+ * round stayed over the limit after its repeats.
+ */
+function stealCell(mine: Row[]): string {
+  const steals = mine.map((r) => r.stealPercent);
+  if (!steals.some(Number.isFinite)) return "n/a";
+  const noisy = steals.filter((v) => v > STEAL_LIMIT).length;
+  return `${median(steals).toFixed(1)} / ${Math.max(...steals).toFixed(1)} %${noisy > 0 ? ` **noisy** (${noisy} of ${steals.length})` : ""}`;
+}
+
 function serverTable(rows: Row[]): string[] {
   const lines = [
-    "| scenario | framework | req/s (median) | × node:http | p99 latency | server CPU per request (median / best) | × node:http by CPU (median / best) | req/s range over rounds |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | framework | req/s (median) | × node:http | p99 latency | server CPU per request (median / best) | × node:http by CPU (median / best) | req/s range over rounds | CPU steal (median / max) |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const target of TARGETS) {
     const peers = [...new Set(rows.filter((r) => r.target === target.name).map((r) => r.peer))];
@@ -134,11 +158,51 @@ function serverTable(rows: Row[]): string[] {
         `${cpu(rows, peer, target.name).toFixed(1)} / ${bestCpu(rows, peer, target.name).toFixed(1)} µs`,
         `${ratioFmt(ratioToRaw(rows, peer, target.name, "cpu"))} / ${ratioFmt(bestCpu(rows, "node:http", target.name) / bestCpu(rows, peer, target.name))}`,
         `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`,
+        stealCell(mine),
       ];
       lines.push(`| ${cells.join(" | ")} |`);
     }
   }
   return lines;
+}
+
+/**
+ * `handlerkit@REV` beside `handlerkit` on each scenario, with the ratio of
+ * the two from the same round; empty without `--baseline`.
+ */
+function baselineTable(rows: Row[]): string[] {
+  const baseline = rows.find((r) => r.peer.startsWith("handlerkit@"))?.peer;
+  if (baseline === undefined) return [];
+  const lines = [
+    `## \`${baseline}\` against \`handlerkit\` (this checkout)`,
+    "",
+    `The ratio is ${baseline}'s over handlerkit's, from the same round (by CPU: handlerkit's time over ${baseline}'s), medians over rounds: below 1.00× means this checkout is faster. Differences of a few per cent are within this machine's noise; the best-round CPU ratio is the steadiest figure.`,
+    "",
+    `| scenario | ${baseline} req/s | handlerkit req/s | × handlerkit by req/s | CPU per request, ${baseline} / handlerkit (best) | × handlerkit by CPU (median / best) |`,
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const target of TARGETS.filter((t) => rows.some((r) => r.peer === baseline && r.target === t.name))) {
+    const name = target.name;
+    const cells = [
+      name,
+      fmt(rps(rows, baseline, name)),
+      fmt(rps(rows, "handlerkit", name)),
+      ratioFmt(ratioToRaw(rows, baseline, name, "rps", "handlerkit")),
+      `${bestCpu(rows, baseline, name).toFixed(1)} / ${bestCpu(rows, "handlerkit", name).toFixed(1)} µs`,
+      `${ratioFmt(ratioToRaw(rows, baseline, name, "cpu", "handlerkit"))} / ${ratioFmt(bestCpu(rows, "handlerkit", name) / bestCpu(rows, baseline, name))}`,
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return [...lines, ""];
+}
+
+/** The run's steal: over the whole run, and how many measurements it made repeat or left noisy. */
+function stealSummary(results: RunResults): string {
+  const { rows, steal } = results;
+  if (!Number.isFinite(steal)) return "- CPU steal: unknown (no /proc/stat).";
+  const repeated = rows.filter((r) => r.attempts > 1).length;
+  const noisy = rows.filter((r) => r.stealPercent > STEAL_LIMIT).length;
+  return `- CPU steal (\`/proc/stat\`, the whole machine) over the whole run: ${steal.toFixed(2)} %. A measurement with more than ${STEAL_LIMIT} % steal is repeated up to ${STEAL_RETRIES} more times and the least stolen attempt kept: ${repeated} of ${rows.length} were repeated, ${noisy} stayed over the limit (flagged **noisy** in the table).`;
 }
 
 interface Check {
@@ -185,12 +249,14 @@ export function renderResults(results: RunResults): string {
     `Produced by \`${results.command}\` in ${results.seconds} s${s.quick ? " (a quick smoke run: too short to trust)" : ""}.`,
     "",
     results.machine,
+    stealSummary(results),
     `- ${s.rounds} interleaved round(s); per measurement ${s.warmSeconds} s warm-up then ${s.seconds} s on ${s.connections} keep-alive connections; medians over rounds; the ratio is to node:http measured in the same round.`,
     "",
     "## Over sockets",
     "",
     ...serverTable(results.rows),
     "",
+    ...baselineTable(results.rows),
     "## In process (`app.getResponse` vs `fastify.inject` vs hono `app.request`)",
     "",
     "Sequential requests in one process, the body read each time; req/s, median over rounds.",

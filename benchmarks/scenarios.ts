@@ -4,11 +4,26 @@
  * so a peer that answers 404 quickly is never counted as fast).
  */
 
-/** A scenario a server is started for. `routes1000` and `regex1000` are measured at their first and last route. */
-export type ServerScenario = "hello" | "param" | "routes1000" | "regex1000" | "json-post";
+import { API_PREFIX, REST_TARGET_BODY, REST_TARGET_PATH } from "./rest-table.js";
 
-/** The number of routes in `routes1000` and `regex1000`. */
+/**
+ * A scenario a server is started for. `routes1000`, `prefixed1000` and
+ * `regex1000` are measured at their first and last route; `mixed-rest`
+ * (the table in `rest-table.ts`) near its end.
+ */
+export type ServerScenario = "hello" | "param" | "routes1000" | "prefixed1000" | "regex1000" | "mixed-rest" | "json-post";
+
+/** The number of routes in `routes1000`, `prefixed1000` and `regex1000`. */
 export const ROUTE_COUNT = 1000;
+
+/**
+ * What comes before `/r<i>/:id` in each route of a 1,000-route scenario:
+ * `prefixed1000` shares one prefix across all its routes, as a versioned API
+ * does, so the first segment tells them apart no more.
+ */
+export function routePrefix(scenario: "routes1000" | "prefixed1000"): string {
+  return scenario === "prefixed1000" ? API_PREFIX : "";
+}
 
 /** The parameter value every parameterised request carries. */
 export const PRODUCT_ID = "12345";
@@ -48,8 +63,11 @@ export const TARGETS: readonly Target[] = [
   { name: "param", scenario: "param", method: "GET", path: `/products/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
   { name: "routes1000-first", scenario: "routes1000", method: "GET", path: `/r0/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
   { name: "routes1000-last", scenario: "routes1000", method: "GET", path: `/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "prefixed1000-first", scenario: "prefixed1000", method: "GET", path: `${API_PREFIX}/r0/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "prefixed1000-last", scenario: "prefixed1000", method: "GET", path: `${API_PREFIX}/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
   { name: "regex1000-first", scenario: "regex1000", method: "GET", path: `/r0/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
   { name: "regex1000-last", scenario: "regex1000", method: "GET", path: `/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "mixed-rest-last", scenario: "mixed-rest", method: "GET", path: REST_TARGET_PATH, expect: { status: 200, type: "application/json", body: REST_TARGET_BODY } },
   {
     name: "json-post",
     scenario: "json-post",
@@ -86,8 +104,13 @@ export interface Peer {
   inject?(target: Target): Promise<Inject>;
 }
 
-/** Import a peer's adapter from `peers/` by its name (`node:http` → `peers/node-http.js`). */
+/**
+ * Import a peer's adapter from `peers/` by its name (`node:http` →
+ * `peers/node-http.js`); `handlerkit@REV`, an earlier revision, is
+ * `peers/handlerkit-baseline.js`.
+ */
 export async function loadPeer(name: string): Promise<Peer> {
-  const module = (await import(`./peers/${name.replace(/[^a-z0-9]+/gi, "-")}.js`)) as { peer: Peer };
+  const file = name.includes("@") ? `${name.split("@")[0]}-baseline` : name.replace(/[^a-z0-9]+/gi, "-");
+  const module = (await import(`./peers/${file}.js`)) as { peer: Peer };
   return module.peer;
 }

@@ -1,8 +1,12 @@
-/** Hono 4 (its default SmartRouter) on `@hono/node-server`. */
+/**
+ * Hono 4 (its default SmartRouter) on `@hono/node-server`. The constrained
+ * routes of `mixed-rest` use its `:name{regexp}` parameters.
+ */
 import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
-import { ROUTE_COUNT, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
+import { paramNames, REST_TABLE } from "../rest-table.js";
+import { ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
 
 function build(scenario: ServerScenario): Hono {
   const app = new Hono();
@@ -14,7 +18,21 @@ function build(scenario: ServerScenario): Hono {
       app.get("/products/:id", (c) => c.json({ id: c.req.param("id") }));
       break;
     case "routes1000":
-      for (let i = 0; i < ROUTE_COUNT; i++) app.get(`/r${i}/:id`, (c) => c.json({ id: c.req.param("id") }));
+    case "prefixed1000": {
+      const prefix = routePrefix(scenario);
+      for (let i = 0; i < ROUTE_COUNT; i++) app.get(`${prefix}/r${i}/:id`, (c) => c.json({ id: c.req.param("id") }));
+      break;
+    }
+    case "mixed-rest":
+      for (const route of REST_TABLE) {
+        const path = route.choices === undefined ? route.path : `${route.path}{${route.choices.join("|")}}`;
+        // c.req.param() lists the parameters last first: put them back in path order.
+        const names = paramNames(route);
+        app.get(path, (c) => {
+          const params = c.req.param() as Record<string, string>;
+          return c.json(Object.fromEntries(names.map((name) => [name, params[name]])));
+        });
+      }
       break;
     case "json-post":
       app.post("/echo", async (c) => c.json(await c.req.json()));
@@ -27,7 +45,7 @@ function build(scenario: ServerScenario): Hono {
 
 export const peer: Peer = {
   name: "hono",
-  scenarios: ["hello", "param", "routes1000", "json-post"],
+  scenarios: ["hello", "param", "routes1000", "prefixed1000", "mixed-rest", "json-post"],
   serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     const server = createAdaptorServer({ fetch: build(scenario).fetch }) as Server;
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;

@@ -1,10 +1,15 @@
 /**
  * Raw `node:http`: the least code that answers each scenario, the physical
- * limit every framework is measured against. `regex1000` is a naive linear
- * scan over 1,000 RegExps, what a first-match regex router costs untuned.
+ * limit every framework is measured against. `routes1000` and
+ * `prefixed1000` look the distinguishing segment up in a Set. `regex1000` is
+ * a naive linear scan over 1,000 RegExps, what a first-match regex router
+ * costs untuned; `mixed-rest` is what hand-written code does with a table
+ * of a few hundred routes: its statics in a Map by exact path, the rest a
+ * linear scan over one RegExp per route.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { ROUTE_COUNT, type Peer, type ServeOptions, type ServerScenario } from "../scenarios.js";
+import { paramNames, REST_TABLE, restRegExp } from "../rest-table.js";
+import { ROUTE_COUNT, routePrefix, type Peer, type ServeOptions, type ServerScenario } from "../scenarios.js";
 
 const HELLO = "Hello, world!";
 
@@ -31,12 +36,15 @@ function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerR
         if (url.startsWith("/products/") && url.indexOf("/", 10) === -1) sendId(res, decodeURIComponent(url.slice(10)));
         else notFound(res);
       };
-    case "routes1000": {
-      const first = new Set(Array.from({ length: ROUTE_COUNT }, (_, i) => `r${i}`));
+    case "routes1000":
+    case "prefixed1000": {
+      const prefix = routePrefix(scenario);
+      const names = new Set(Array.from({ length: ROUTE_COUNT }, (_, i) => `r${i}`));
+      const start = prefix.length + 1;
       return (req, res) => {
         const url = req.url!;
-        const slash = url.indexOf("/", 1);
-        if (slash !== -1 && first.has(url.slice(1, slash)) && url.indexOf("/", slash + 1) === -1 && slash + 1 < url.length) {
+        const slash = url.indexOf("/", start);
+        if (url.startsWith(`${prefix}/`) && slash !== -1 && names.has(url.slice(start, slash)) && url.indexOf("/", slash + 1) === -1 && slash + 1 < url.length) {
           sendId(res, decodeURIComponent(url.slice(slash + 1)));
         } else notFound(res);
       };
@@ -48,6 +56,23 @@ function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerR
         for (const re of patterns) {
           const m = re.exec(url);
           if (m !== null) return sendId(res, decodeURIComponent(m[1]!));
+        }
+        notFound(res);
+      };
+    }
+    case "mixed-rest": {
+      const statics = new Map(REST_TABLE.filter((r) => paramNames(r).length === 0).map((r) => [r.path, JSON.stringify({ path: r.path })]));
+      const dynamic = REST_TABLE.filter((r) => paramNames(r).length > 0).map((r) => restRegExp(r, true));
+      return (req, res) => {
+        const url = req.url!;
+        const body = statics.get(url);
+        if (body !== undefined) return send(res, 200, "application/json", body);
+        for (const re of dynamic) {
+          const groups = re.exec(url)?.groups;
+          if (groups === undefined) continue;
+          const params: Record<string, string> = {};
+          for (const name in groups) params[name] = decodeURIComponent(groups[name]!);
+          return send(res, 200, "application/json", JSON.stringify(params));
         }
         notFound(res);
       };
@@ -70,7 +95,7 @@ function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerR
 
 export const peer: Peer = {
   name: "node:http",
-  scenarios: ["hello", "param", "routes1000", "regex1000", "json-post"],
+  scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post"],
   serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     const server = createServer(listener(scenario));
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
