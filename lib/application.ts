@@ -15,6 +15,7 @@ import { HttpError, NotImplemented, ServiceUnavailable } from "./http/errors.js"
 import type { JsonOptions } from "./http/json-encoder.js";
 import { watchUnhandledRejections } from "./server/fault-guard.js";
 import { DEFAULT_MAX_PARAMS } from "./http/multi-dict.js";
+import { Signer } from "./security/signer.js";
 import { DEFAULT_MAX_PARAM_LENGTH, DEFAULT_MAX_PATH_LENGTH, guardPath } from "./security/path-guard.js";
 import { Request, type RequestInit } from "./core/request.js";
 import type { Logger } from "./core/logger.js";
@@ -79,6 +80,17 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   context?: boolean;
   /** Answer JSON errors as RFC 9457 `application/problem+json` (`type`, `title`, `status`, `detail`, `instance`). Default false. */
   problemDetails?: boolean;
+  /**
+   * The keys that sign cookies (`response.setSignedCookie()`, sessions):
+   * the current one first, older ones after it, still accepted, so a key
+   * rotates without logging anyone out. Each at least 32 bytes; a shorter
+   * one is a `TypeError` here. Keep them out of the source (an environment
+   * variable, a secret store).
+   *
+   * @example
+   * new Application(routes, { secrets: [process.env.SECRET!, process.env.PREVIOUS_SECRET!] });
+   */
+  secrets?: readonly string[];
 }
 
 /**
@@ -211,6 +223,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       problemDetails: this.problemDetails,
       trailingSlash: this.trailingSlash,
       timeout: this.timeout,
+      signer: options.secrets === undefined ? undefined : new Signer(options.secrets),
     });
     this.router = new statics.routerClass(routes, settings);
     this.#processInContext = this.process.bind(this);
@@ -335,7 +348,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
    * app.use(securityHeaders(), cors({ origin: "https://app.example" }), compress());
    */
   use(...middleware: Middleware[]): this {
-    this.#middleware.push(...checkMiddleware(middleware, "app.use()"));
+    this.#middleware.push(...checkMiddleware(middleware, "app.use()", this.router.settings));
     this.#chain = compose(this.#middleware, (request) => this.#core(request, false), (request, error) => this.handleError(request, error));
     return this;
   }

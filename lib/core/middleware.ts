@@ -7,6 +7,7 @@ import { isThenable } from "./adapters.js";
 import { toResponse } from "./dispatcher.js";
 import type { Request } from "./request.js";
 import { Response } from "./response.js";
+import type { Settings } from "./settings.js";
 
 /** What `next()` runs: the rest of the pipeline, always answered with a `Response`. */
 export type Next = () => Promise<Response>;
@@ -30,7 +31,17 @@ export type Next = () => Promise<Response>;
  * };
  * app.use(timer);
  */
-export type Middleware = (request: Request, next: Next) => unknown;
+export interface Middleware {
+  (request: Request, next: Next): unknown;
+  /**
+   * Called once when the middleware is registered (`app.use()`, or a route
+   * carrying it being added to an app), with the settings it will run
+   * under, so it can refuse a setup it cannot work in at that line rather
+   * than at the first request: `sessions()` throws here on an app with no
+   * `secrets`. Optional; most middleware has none.
+   */
+  register?(settings: Settings): void;
+}
 
 /** The inner pipeline a chain of middleware runs around: it answers with a `Response` and does not throw. */
 export type Endpoint = (request: Request) => Response | Promise<Response>;
@@ -116,12 +127,20 @@ export function handlerEndpoint(adapter: (request: Request, response: Response) 
 /**
  * Check a list of middleware when it is registered: each must be a function
  * `(request, next) => ...`. `where` names the registration in the error.
+ * With `settings` (those it will run under), each one's `register` is called.
  */
-export function checkMiddleware(middleware: readonly unknown[], where: string): Middleware[] {
-  return middleware.map((m, i) => {
+export function checkMiddleware(middleware: readonly unknown[], where: string, settings?: Settings): Middleware[] {
+  const checked = middleware.map((m, i) => {
     if (typeof m !== "function") {
       throw new TypeError(`${where}: middleware #${i + 1} is ${m === null ? "null" : typeof m}, not a function (request, next) => ...; did you call a factory such as cors() without its parentheses, or pass an array?`);
     }
     return m as Middleware;
   });
+  if (settings !== undefined) registerMiddleware(checked, settings);
+  return checked;
+}
+
+/** Call each middleware's `register` with the settings it will run under (see `Middleware.register`). */
+export function registerMiddleware(middleware: readonly Middleware[], settings: Settings): void {
+  for (const m of middleware) m.register?.(settings);
 }

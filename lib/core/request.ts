@@ -12,6 +12,7 @@ import { parseCookies } from "../http/cookies.js";
 import { BadRequest, UnsupportedMediaType } from "../http/errors.js";
 import { HeaderMap, type HeadersInit } from "../http/header-map.js";
 import { MultiDict } from "../http/multi-dict.js";
+import { missingSecrets, SIGNED_COOKIE } from "../security/signer.js";
 import { multipartOptions, parseMultipart, UploadedFile, type FormValue, type MultipartOptions } from "../http/multipart.js";
 import { requestId } from "./request-id.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
@@ -321,6 +322,25 @@ export class Request {
   get cookies(): Record<string, string> {
     this.#cookies ??= parseCookies(this.headers.get("cookie"));
     return this.#cookies;
+  }
+
+  /**
+   * The value of a cookie set with `response.setSignedCookie()`, verified
+   * against the app's `secrets` (any of them, so rotated keys still read),
+   * or `undefined` when it is absent, tampered with, truncated, oversized,
+   * past the `maxAge` it was set with, or older than `options.maxAge`
+   * seconds: a bad cookie reads as no cookie, never as an error. An app
+   * with no `secrets` is a `TypeError` saying how to make one.
+   *
+   * @example
+   * const theme = request.signedCookie("theme") ?? "light";
+   * const recent = request.signedCookie("confirmed", { maxAge: 300 });
+   */
+  signedCookie(name: string, options: { maxAge?: number } = {}): string | undefined {
+    const signer = this.settings.signer;
+    if (signer === undefined) throw missingSecrets("request.signedCookie()");
+    const value = this.cookies[name];
+    return value === undefined ? undefined : signer.unsign(SIGNED_COOKIE, name, value, options.maxAge)?.value;
   }
 
   /**

@@ -12,6 +12,8 @@ import { disposition, etagMatches, fileType, FileStream, parseRange, seconds, st
 import { HeaderMap, type HeadersInit } from "../http/header-map.js";
 import { stringifyWith, type JsonOptions } from "../http/json-encoder.js";
 import { checkRedirectTarget } from "../security/safe-redirect.js";
+import { MAX_COOKIE_BYTES, missingSecrets, SIGNED_COOKIE } from "../security/signer.js";
+import { getRequest } from "./context.js";
 import type { Request } from "./request.js";
 
 export type { CookieOptions } from "../http/cookies.js";
@@ -281,6 +283,38 @@ export class Response {
     return this;
   }
 
+  /**
+   * Set a cookie whose value is signed with the app's `secrets` (the first
+   * one), over its name, value and issue time, so `request.signedCookie()`
+   * reads back exactly this value or nothing. `maxAge` is signed in too: the
+   * cookie stops reading after it even if the client keeps it. The value is
+   * any string (it is sent base64url-encoded, so not secret: sign, do not
+   * hide). A cookie over 4096 bytes, which browsers drop without a word, is
+   * a `TypeError`.
+   *
+   * It signs with the keys of the current request (`getRequest()`), which
+   * every response made while handling a request finds, the handler's
+   * `this.response` and a `new Response()` alike. An app with no `secrets`,
+   * or a call outside a request (or in an app with `context: false`), is a
+   * `TypeError` at the call.
+   *
+   * @example
+   * res.setSignedCookie("theme", "dark", { httpOnly: true, sameSite: "Lax", maxAge: 86400 * 365 });
+   */
+  setSignedCookie(name: string, value: string, options: CookieOptions = {}): this {
+    const request = getRequest();
+    if (request === undefined) {
+      throw new TypeError("response.setSignedCookie() signs with the keys of the current request, and there is none: call it while handling a request, in an app whose context option is on (the default).");
+    }
+    const signer = request.settings.signer;
+    if (signer === undefined) throw missingSecrets("response.setSignedCookie()");
+    if (typeof value !== "string") throw new TypeError(`A signed cookie's value is a string, not ${typeof value}: JSON.stringify() it first.`);
+    const maxAge = options.maxAge ?? (options.expires === undefined ? undefined : (options.expires.getTime() - Date.now()) / 1000);
+    const signed = signer.sign(SIGNED_COOKIE, name, value, maxAge);
+    checkCookieSize(name, signed);
+    return this.setCookie(name, signed, options);
+  }
+
   /** Tell the client to drop a cookie (same `path` and `domain` as when it was set). */
   deleteCookie(name: string, options: Pick<CookieOptions, "path" | "domain" | "secure" | "sameSite" | "partitioned"> = {}): this {
     return this.setCookie(name, "", { ...options, maxAge: 0, expires: new Date(0) });
@@ -340,6 +374,17 @@ export class Response {
 // A failed stream has already cut the connection; there is nobody left to
 // answer, and the error must not reach Node as an unhandled `error` event.
 function ignoreStreamError(): void {}
+
+/**
+ * Refuse a cookie browsers would drop: over 4096 bytes of name and value
+ * together. `name` and `value` are what goes on the wire.
+ */
+export function checkCookieSize(name: string, value: string): void {
+  const size = name.length + 1 + value.length;
+  if (size > MAX_COOKIE_BYTES) {
+    throw new TypeError(`Cookie "${name}" is ${size} bytes, over the ${MAX_COOKIE_BYTES} bytes browsers keep (they drop it without a word): store less in it, or keep the data on the server and only an id in the cookie.`);
+  }
+}
 
 function checkReason(message: string): string {
   if (INVALID_REASON.test(message)) throw new TypeError(`Invalid status message ${JSON.stringify(message)}: CR, LF and NUL are not allowed.`);

@@ -7,7 +7,7 @@ import { MethodNotAllowed, NotFound } from "../http/errors.js";
 import type { Request } from "./request.js";
 import type { Response } from "./response.js";
 import { matchOtherSlash } from "./trailing-slash.js";
-import { compose, handlerEndpoint } from "./middleware.js";
+import { compose, handlerEndpoint, registerMiddleware } from "./middleware.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
 import { Route, type BuildOptions, type Handler, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
 
@@ -117,11 +117,10 @@ export class Router {
   /** Add a route (a `Route` or a `[pattern, handler, options?]` pair) at the end. */
   add(route: RouteLike): Route {
     const r = route instanceof Route ? route : new Route(route[0], route[1] as never, route[2]);
-    if (r.name !== undefined) {
-      if (this.#byName.has(r.name)) throw new TypeError(`A route named "${r.name}" already exists.`);
-      this.#byName.set(r.name, r);
-    }
+    if (r.name !== undefined && this.#byName.has(r.name)) throw new TypeError(`A route named "${r.name}" already exists.`);
     r.settle(this.settings);
+    if (r.middleware !== undefined) registerMiddleware(r.middleware, r.settings);
+    if (r.name !== undefined) this.#byName.set(r.name, r);
     this.routes.push(r);
     this.#index = undefined;
     if (r.settings.trailingSlash !== "strict") this.#slashPolicies = true;

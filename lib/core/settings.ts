@@ -8,6 +8,7 @@
 import { DEFAULT_BODY_LIMIT } from "../http/body-reader.js";
 import type { JsonOptions, JsonParse } from "../http/json-encoder.js";
 import { DEFAULT_MAX_PARAMS } from "../http/multi-dict.js";
+import type { Signer } from "../security/signer.js";
 
 /** How a route treats a trailing slash the template does not have (or lacks one it has). */
 export type TrailingSlash = "strict" | "redirect" | "ignore";
@@ -39,6 +40,12 @@ export interface Settings {
   readonly trailingSlash: TrailingSlash;
   /** Milliseconds a handler may take, or `undefined` for no limit. */
   readonly timeout: number | undefined;
+  /**
+   * What signs cookies, from the app's `secrets` (checked and keyed once,
+   * in the constructor), or `undefined` when it has none: signed cookies
+   * and sessions then refuse to run.
+   */
+  readonly signer: Signer | undefined;
 }
 
 /** The settings of an application given no options, and of requests made outside one. */
@@ -53,6 +60,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   problemDetails: false,
   trailingSlash: "strict",
   timeout: undefined,
+  signer: undefined,
 });
 
 /** What a route may set over the application's settings (a subset of `RouteOptions`). */
