@@ -377,12 +377,13 @@ function ignoreStreamError(): void {}
 
 /**
  * Refuse a cookie browsers would drop: over 4096 bytes of name and value
- * together. `name` and `value` are what goes on the wire.
+ * together (`name` and `value` as they go on the wire), with a `TypeError`
+ * that ends with `advice`.
  */
-export function checkCookieSize(name: string, value: string): void {
+export function checkCookieSize(name: string, value: string, advice = "store less in it, or keep the data on the server and only an id in the cookie"): void {
   const size = name.length + 1 + value.length;
   if (size > MAX_COOKIE_BYTES) {
-    throw new TypeError(`Cookie "${name}" is ${size} bytes, over the ${MAX_COOKIE_BYTES} bytes browsers keep (they drop it without a word): store less in it, or keep the data on the server and only an id in the cookie.`);
+    throw new TypeError(`Cookie "${name}" is ${size} bytes, over the ${MAX_COOKIE_BYTES} bytes browsers keep (they drop it without a word): ${advice}.`);
   }
 }
 
