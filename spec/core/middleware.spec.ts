@@ -202,3 +202,28 @@ describe("middleware over a socket", () => {
     }
   });
 });
+
+describe("middleware.register()", () => {
+  it("is called once with the settings it will run under, by app.use() and when a route carrying it is added", () => {
+    const seen: string[] = [];
+    const checked: Middleware = (_request, next) => next();
+    checked.register = (settings) => seen.push(`${settings.bodyLimit} ${settings.signer === undefined ? "no secrets" : "secrets"}`);
+    const { app } = quiet([], { bodyLimit: 10, secrets: ["s".repeat(32)] });
+    app.use(checked);
+    expect(seen).toEqual(["10 secrets"]);
+    app.add(new Route("/r", () => "r", { middleware: [checked], bodyLimit: 20 }));
+    expect(seen).toEqual(["10 secrets", "20 secrets"]);
+  });
+
+  it("refuses a route whose middleware refuses its settings, and leaves the router as it was", () => {
+    const refusing: Middleware = (_request, next) => next();
+    refusing.register = () => {
+      throw new TypeError("not here");
+    };
+    const { app } = quiet();
+    expect(() => app.use(refusing)).toThrow("not here");
+    expect(() => app.add(new Route("/r", () => "r", { name: "r", middleware: [refusing] }))).toThrow("not here");
+    expect(app.router.routes).toHaveLength(0);
+    expect(() => app.add(new Route("/r", () => "r", { name: "r" }))).not.toThrow();
+  });
+});

@@ -5,7 +5,7 @@
  * sockets.
  */
 import { describe, expect, it } from "vitest";
-import { Application, BadRequest, PayloadTooLarge, Request, RequestHandler, Route, UnsupportedMediaType, type Response } from "../../lib/index.js";
+import { Application, BadRequest, PayloadTooLarge, Request, RequestHandler, Response, Route, UnsupportedMediaType } from "../../lib/index.js";
 
 const JSON_ACCEPT = { accept: "application/json" };
 
@@ -300,4 +300,21 @@ describe("request.onEnd() and close()", () => {
 it("PayloadTooLarge is what body() rejects with past the limit", async () => {
   const request = Request.blank("/", { method: "POST", body: "x".repeat(20) });
   await expect(request.body({ limit: 10 })).rejects.toBeInstanceOf(PayloadTooLarge);
+});
+
+describe("request.signedCookie()", () => {
+  it("is a TypeError on an app with no secrets, saying how to make one", () => {
+    expect(() => Request.blank("/", { headers: { cookie: "a=b" } }).signedCookie("a")).toThrow(
+      /^request\.signedCookie\(\) signs cookies with the application's secrets, and it has none: .* make one with: node -e/,
+    );
+  });
+
+  it("reads an unsigned, absent or forged cookie as undefined, and honours maxAge", async () => {
+    const app = new Application([], { secrets: ["k".repeat(32)] });
+    app.route("/set")(() => new Response("ok").setSignedCookie("a", "v"));
+    app.route("/read")((request: Request) => ({ plain: request.signedCookie("plain") ?? null, a: request.signedCookie("a") ?? null, young: request.signedCookie("a", { maxAge: 0 }) ?? null }));
+    const cookie = (await app.getResponse("/set")).headers.get("set-cookie")!.split(";")[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await (await app.getResponse("/read", { headers: { cookie: `plain=v; ${cookie}` } })).json()).toEqual({ plain: null, a: "v", young: null });
+  });
 });

@@ -206,3 +206,45 @@ describe("prepare(): HEAD, 204 and 304 through the application", () => {
     expect(await notModified.text()).toBe("");
   });
 });
+
+describe("response.setSignedCookie()", () => {
+  const SECRETS = ["a".repeat(32)];
+
+  it("signs with the current request's keys, for the handler's response and a new one alike", async () => {
+    const app = new Application([], { secrets: SECRETS });
+    app.route("/own")(() => new Response("x").setSignedCookie("a", "1", { maxAge: 30 }));
+    class Handler extends RequestHandler {
+      get() {
+        this.response.setSignedCookie("b", "2");
+      }
+    }
+    app.route("/handler")(Handler);
+    app.route("/read")((request: Request) => [request.signedCookie("a") ?? null, request.signedCookie("b") ?? null]);
+    const a = (await app.getResponse("/own")).headers.get("set-cookie")!;
+    const b = (await app.getResponse("/handler")).headers.get("set-cookie")!;
+    expect(a).toMatch(/^a=MQ\.[0-9a-z]+\.u\.[A-Za-z0-9_-]{43}; Max-Age=30; Path=\/$/);
+    expect(b).toMatch(/^b=Mg\.[0-9a-z]+\.\.[A-Za-z0-9_-]{43}; Path=\/$/);
+    const cookie = [a, b].map((line) => line.split(";")[0]).join("; ");
+    expect(await (await app.getResponse("/read", { headers: { cookie } })).json()).toEqual(["1", "2"]);
+  });
+
+  it("is a TypeError with no secrets, outside a request, for a non-string, and over 4 KB", async () => {
+    const logged: unknown[][] = [];
+    const logger = { error: (...args: unknown[]) => logged.push(args) };
+    const none = new Application([["/", () => new Response().setSignedCookie("a", "1")]], { logger });
+    expect((await none.getResponse("/")).status).toBe(500);
+    expect((logged[0]![1] as Error).message).toMatch(/^response\.setSignedCookie\(\) signs cookies with the application's secrets, and it has none: pass new Application/);
+    expect(() => new Response().setSignedCookie("a", "1")).toThrow(
+      new TypeError("response.setSignedCookie() signs with the keys of the current request, and there is none: call it while handling a request, in an app whose context option is on (the default)."),
+    );
+    const app = new Application([], { secrets: SECRETS, logger });
+    app.route("/object")(() => new Response().setSignedCookie("a", { a: 1 } as never));
+    app.route("/big")(() => new Response().setSignedCookie("a", "x".repeat(3100)));
+    app.route("/fits")(() => new Response().setSignedCookie("a", "x".repeat(2900)));
+    expect((await app.getResponse("/object")).status).toBe(500);
+    expect((await app.getResponse("/big")).status).toBe(500);
+    expect((await app.getResponse("/fits")).status).toBe(200);
+    expect((logged[1]![1] as Error).message).toBe("A signed cookie's value is a string, not object: JSON.stringify() it first.");
+    expect((logged[2]![1] as Error).message).toMatch(/^Cookie "a" is 4\d{3} bytes, over the 4096 bytes browsers keep \(they drop it without a word\): store less in it/);
+  });
+});

@@ -4,10 +4,17 @@
  * types, limits, compression, slow and abandoned bodies), multipart forms,
  * cookies, and response headers fed from the request.
  */
+import { timingSafeEqual } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
-import { UploadedFile, type Request } from "../../lib/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { Response, UploadedFile, type Application, type Request } from "../../lib/index.js";
 import { attack, get, post, targets } from "../support/attack-harness.js";
+
+// timingSafeEqual passed through and counted, to see the signature compared with it.
+vi.mock("node:crypto", async (original) => {
+  const crypto = await original<typeof import("node:crypto")>();
+  return { ...crypto, timingSafeEqual: vi.fn(crypto.timingSafeEqual) };
+});
 
 const start = targets();
 const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
@@ -274,5 +281,30 @@ describe("cookies and headers", () => {
     }
   });
 
-  it.todo("signed cookies: compared in constant time (crypto.timingSafeEqual), and a valid signature followed by trailing garbage is refused (needs signed cookies: sessions issue)");
+  it("signed cookies: compared in constant time (crypto.timingSafeEqual), and a valid signature followed by trailing garbage is refused", async () => {
+    const signedRoutes = (app: Application) => {
+      app.route("/sign")((request: Request) => new Response("signed").setSignedCookie(request.query.get("name") ?? "s", request.query.get("v") ?? ""));
+      app.route("/signed")((request: Request) => ({ value: request.signedCookie(request.query.get("name") ?? "s") ?? null }));
+    };
+    const target = await start({ secrets: ["x".repeat(32), "y".repeat(32)] }, signedRoutes);
+    const issued = await attack(target, get("/sign?v=admin%3Dno"));
+    const cookie = /^s=([^;]+);/.exec(issued.response.headers["set-cookie"]!)![1]!;
+    const read = (value: string, name = "s") => attack(target, get(`/signed?name=${name}`, { Cookie: `${name}=${value}` }));
+    expect((await read(cookie)).response.body).toBe('{"value":"admin=no"}');
+    const compare = vi.mocked(timingSafeEqual);
+    compare.mockClear();
+    const mac = cookie.slice(cookie.lastIndexOf(".") + 1);
+    const flipped = `${cookie.slice(0, -mac.length)}${mac[0] === "A" ? "B" : "A"}${mac.slice(1)}`;
+    expect((await read(flipped)).response.body).toBe('{"value":null}');
+    // Every key is tried, each in constant time, whether or not one matched.
+    expect(compare).toHaveBeenCalledTimes(2);
+    const payload = Buffer.from("admin=yes").toString("base64url");
+    for (const forged of [`${cookie}garbage`, `${cookie}.`, `${cookie}%00`, cookie.slice(0, -1), `${payload}${cookie.slice(cookie.indexOf("."))}`, "x".repeat(5000)]) {
+      const result = await read(forged);
+      expect(result.response.status).toBe(200);
+      expect(result.response.body).toBe('{"value":null}');
+    }
+    // Signed for one name, it is nothing under another.
+    expect((await read(cookie, "t")).response.body).toBe('{"value":null}');
+  });
 });
