@@ -3,7 +3,8 @@
  * classes, functions, parameters, JSON and an error.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Application, RequestHandler, Route, converters, sse } from "../lib/index.js";
+import { Application, RequestHandler, Route, converters, randomToken, sse } from "../lib/index.js";
+import { addAccounts } from "./accounts.js";
 
 const products = new Map([
   ["1", { id: "1", name: "Teapot", price: 18 }],
@@ -28,10 +29,15 @@ class GreetingHandler extends RequestHandler {
   }
 }
 
-export const app = new Application([
-  [/^\/products\/(\d+)$/, ProductHandler],
-  new Route("/hello/:name", GreetingHandler, { name: "greeting" }),
-]);
+export const app = new Application(
+  [
+    [/^\/products\/(\d+)$/, ProductHandler],
+    new Route("/hello/:name", GreetingHandler, { name: "greeting" }),
+  ],
+  // A random secret logs everyone out at each restart: set SECRET to keep sessions.
+  { secrets: [process.env.SECRET ?? randomToken()] },
+);
+addAccounts(app);
 
 app.route("/")(() => [
   "<h1>handlerkit example</h1>",
@@ -41,6 +47,7 @@ app.route("/")(() => [
   '<li><a href="/products/99">/products/99</a> (a 404)</li>',
   '<li><a href="/orders/7">/orders/7</a> (a typed, converted parameter)</li>',
   '<li><a href="/clock">/clock</a> (Server-Sent Events)</li>',
+  '<li><a href="/account">/account</a> (log in as ada, password lovelace)</li>',
   '<li><a href="/boom">/boom</a> (an uncaught error: a 500)</li></ul>',
 ].join("\n"));
 

@@ -1,6 +1,7 @@
 /** The example application `npm start` serves answers as its README promises. */
 import { describe, expect, it } from "vitest";
 import { app } from "../examples/app.js";
+import { inProcessVisitor } from "./support/cookie-jar.js";
 
 describe("examples/app.ts", () => {
   it("serves the index page, a greeting, JSON and errors", async () => {
@@ -41,5 +42,30 @@ describe("examples/app.ts: converters, SSE and typed routes", () => {
     const first = String(await new Promise((resolve) => reader.once("data", resolve)));
     reader.destroy();
     expect(first).toMatch(/^id: 0\nevent: tick\ndata: \{"now":"[^"]+"\}\n\n$/);
+  });
+});
+
+describe("examples/accounts.ts: logging in", () => {
+  it("sends a visitor to the login form, logs ada in with her password and out again", async () => {
+    const visit = inProcessVisitor(app);
+    const html = { accept: "text/html" };
+    const away = await visit("/account", { headers: html });
+    expect(away.status).toBe(302);
+    expect(away.headers.get("location")).toBe("/login?next=%2Faccount");
+    const page = await (await visit("/login?next=%2Faccount", { headers: html })).text();
+    const token = /name="csrf_token" value="([^"]+)"/.exec(page)![1]!;
+    expect(page).toContain('name="next" value="/account"');
+    const wrong = await visit("/login", { method: "POST", headers: html, form: { csrf_token: token, user: "ada", password: "babbage" } });
+    expect(wrong.headers.get("location")).toBe("/login");
+    expect(await (await visit("/login", { headers: html })).text()).toContain('<p class="error">Wrong user name or password.</p>');
+    const ok = await visit("/login", { method: "POST", headers: html, form: { csrf_token: token, user: "ada", password: "lovelace", next: "/account" } });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe("/account");
+    const account = await (await visit("/account", { headers: html })).text();
+    expect(account).toContain('<p class="success">Welcome, Ada Lovelace.</p><h1>Ada Lovelace</h1>');
+    const logoutToken = /name="csrf_token" value="([^"]+)"/.exec(account)![1]!;
+    expect((await visit("/logout", { method: "POST", headers: html })).status).toBe(403);
+    expect((await visit("/logout", { method: "POST", headers: html, form: { csrf_token: logoutToken } })).status).toBe(303);
+    expect((await visit("/account", { headers: html })).status).toBe(302);
   });
 });
