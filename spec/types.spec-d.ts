@@ -14,9 +14,13 @@ import {
   Route,
   converters,
   lazy,
+  type Flash,
+  type Middleware,
   type ParamsOf,
   type RouteParams,
+  sessions,
 } from "../lib/index.js";
+import type { Settings } from "../lib/core/settings.js";
 
 // ParamsOf: one template-literal parser.
 expectTypeOf<ParamsOf<"/users/:id/posts/:slug">>().toEqualTypeOf<{ id: string; slug: string }>();
@@ -145,3 +149,16 @@ class Signals extends RequestHandler {
   }
 }
 void Signals;
+
+// Sessions, users and CSRF are typed on Request by declaration merging from lib/sessions/.
+{
+  const request = Request.blank("/");
+  expectTypeOf(request.session.get<number>("visits")).toEqualTypeOf<Promise<number | undefined>>();
+  expectTypeOf(request.session.flashes()).toEqualTypeOf<Promise<Flash[]>>();
+  expectTypeOf(request.user<{ id: string }>()).toEqualTypeOf<Promise<{ id: string } | undefined>>();
+  expectTypeOf(request.csrfToken()).toEqualTypeOf<Promise<string>>();
+  // @ts-expect-error: the session is read, never replaced
+  request.session = undefined as never;
+  const mw: Middleware = sessions();
+  expectTypeOf(mw.register).toEqualTypeOf<((settings: Settings) => void) | undefined>();
+}
