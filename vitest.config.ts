@@ -11,5 +11,8 @@ export default defineConfig({
   test: {
     include: ["spec/**/*.spec.ts"],
     testTimeout: 20_000,
+    // Hooks start servers, Redis, HAProxy and compile lib/ for child
+    // processes: on a loaded 2-core machine that can pass 10 s.
+    hookTimeout: 60_000,
   },
 });

@@ -47,6 +47,10 @@ function h1Agent(): Agent {
   return agent;
 }
 
+// How many /slow requests have reached their handler: "in flight" is
+// counted on the server, not guessed from a sleep.
+let slowArrived = 0;
+
 function makeApp(): Application {
   app = new Application([], { logger: { error() {}, info() {} } });
   app.route("/whoami")((request: Request) => ({
@@ -61,6 +65,7 @@ function makeApp(): Application {
     yield "two";
   });
   app.route("/slow")(async () => {
+    slowArrived++;
     await sleep(300);
     return "slow done";
   });
@@ -153,7 +158,8 @@ describe("app.listen({ tls, http2: true })", () => {
       ...Array.from({ length: 5 }, () => h2Get(session, "/slow")),
       ...Array.from({ length: 5 }, () => fetchText(`${origin}/slow`, h1Agent())),
     ];
-    await sleep(100);
+    slowArrived = 0;
+    while (slowArrived < inFlight.length) await sleep(10);
     const closing = application.close({ timeout: 5_000 });
     const refused = await new Promise((resolve) => {
       const socket = connect(port, "127.0.0.1", () => {
