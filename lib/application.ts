@@ -26,6 +26,7 @@ import type { Converter } from "./core/converters.js";
 import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./core/route.js";
 import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
 import { Router, type RouteLike } from "./core/router.js";
+import { addRouteFolder, type LoadRoutesOptions } from "./routes/load-routes.js";
 import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server/server.js";
 
 export type { ServerSettings } from "./server/server.js";
@@ -254,6 +255,38 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   /** Add a route at the end (a `Route` or a `[pattern, handler, options?]` pair). */
   add(route: RouteLike): Route {
     return this.router.add(route);
+  }
+
+  /**
+   * Add the routes of a routes folder (`routes/todo/handlers.ts` serves
+   * `/todo`; see docs/routes-and-cli.md) after the routes the app has.
+   * Resolves to the app once every module is imported and every route
+   * added; rejects, adding none, with an error naming the file when one
+   * fails. `R` types `uriFor` (see `handlerkit routes --types`).
+   *
+   * @example
+   * const app = await new Application([["/health", () => 204]]).loadRoutes("routes", { prefix: "/api" });
+   */
+  async loadRoutes<const R extends readonly RouteLike[] = []>(dir: string | URL, options?: LoadRoutesOptions): Promise<Application<Config, [...Routes, ...R]>> {
+    await addRouteFolder(this.router, dir, options);
+    return this as unknown as Application<Config, [...Routes, ...R]>;
+  }
+
+  /**
+   * Make an application from a routes folder: `new Application([], options)`
+   * (a subclass's own, called on it), then `loadRoutes(dir, options)`.
+   *
+   * @example
+   * const app = await Application.fromRoutes(new URL("./routes", import.meta.url), { debug: true });
+   */
+  static async fromRoutes<const R extends readonly RouteLike[] = RouteLike[], Config = Record<string, unknown>>(
+    dir: string | URL,
+    options: ApplicationOptions<Config> & LoadRoutesOptions = {},
+  ): Promise<Application<Config, R>> {
+    const { prefix, namePrefix, ...appOptions } = options;
+    const app = new this([], appOptions) as Application<Config, R>;
+    await addRouteFolder(app.router, dir, { prefix, namePrefix });
+    return app;
   }
 
   /** The URL of a named route; params the template does not use become the query string. */

@@ -10,6 +10,7 @@ import { assertSafeRegExp } from "../security/redos.js";
 import type { Request, RouteKwargs } from "./request.js";
 import type { Response } from "./response.js";
 import { checkMiddleware, type Middleware } from "./middleware.js";
+import { HostPattern } from "./host-pattern.js";
 import type { RouteParams } from "./route-params.js";
 import { DEFAULT_SETTINGS, resolveSettings, type Settings, type TrailingSlash } from "./settings.js";
 
@@ -45,6 +46,12 @@ export interface RouteOptions {
   methods?: readonly string[];
   /** The schemes this route serves (`["https"]`); others do not match. */
   schemes?: readonly string[];
+  /**
+   * The host this route serves, a template with `.` as the separator
+   * (`"api.example.com"`, `":tenant.example.com"`); other hosts do not
+   * match. Its variables join the params. See `HostPattern`.
+   */
+  host?: string;
   /** Values for parameters absent from the path, passed to the handler and used when building. */
   defaults?: Record<string, string | number>;
   /** A route only for URL building: it never matches a request. */
@@ -151,6 +158,8 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
   readonly name: N | undefined;
   readonly methods: ReadonlySet<string> | undefined;
   readonly schemes: ReadonlySet<string> | undefined;
+  /** The compiled `host` option, tested by the matcher after the path; `undefined` for a route of any host. */
+  readonly host: HostPattern | undefined;
   readonly defaults: Readonly<Record<string, string | number>> | undefined;
   readonly buildOnly: boolean;
   readonly handlerMethod: string | undefined;
@@ -194,6 +203,8 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     this.name = options.name;
     this.methods = options.methods ? new Set(options.methods.map((m) => m.toUpperCase())) : undefined;
     this.schemes = options.schemes ? new Set(options.schemes.map((s) => s.toLowerCase())) : undefined;
+    this.host = options.host === undefined ? undefined : new HostPattern(options.host);
+    const hostParams = this.host !== undefined && this.host.names.length > 0;
     this.defaults = options.defaults;
     this.buildOnly = options.buildOnly ?? false;
     this.handlerMethod = options.handlerMethod;
@@ -207,7 +218,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
       this.#regexp = regexp;
       this.#keys = keys;
       this.#tokens = data.tokens;
-      this.named = keys.length > 0 || options.defaults !== undefined;
+      this.named = keys.length > 0 || options.defaults !== undefined || hostParams;
       this.firstSegment = templateFirstSegment(data.tokens);
     } else {
       // Anchor on the whole path, and drop the stateful flags: a shared
@@ -216,8 +227,11 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
       this.#regexp = new RegExp(`^(?:${pattern.source})$`, flags);
       this.#keys = undefined;
       this.#tokens = undefined;
-      this.named = /\(\?<[^=!]/.test(pattern.source) || options.defaults !== undefined;
+      this.named = /\(\?<[^=!]/.test(pattern.source) || options.defaults !== undefined || hostParams;
       this.firstSegment = regexpFirstSegment(pattern);
+    }
+    for (const name of this.host?.names ?? []) {
+      if (this.#keys?.some((k) => k.name === name)) throw new TypeError(`Route ${JSON.stringify(String(pattern))} has "${name}" in both its host and its path: rename one.`);
     }
     if (options.params) {
       this.#constraints = Object.entries(options.params).map(([name, spec]) => {
@@ -334,8 +348,9 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     this.#compiled ??= compile({ tokens: this.#tokens as Token[] }, { encode: encodeURIComponent });
     let path = this.#compiled(used);
     const search = new URLSearchParams();
+    const hostNames = this.host?.names;
     for (const [name, value] of Object.entries(params)) {
-      if (names.has(name) || value === undefined || value === null) continue;
+      if (names.has(name) || hostNames?.includes(name) || value === undefined || value === null) continue;
       appendQuery(search, name, value);
     }
     if (query) for (const [name, value] of Object.entries(query)) appendQuery(search, name, value);

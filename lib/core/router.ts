@@ -69,8 +69,17 @@ function indexRoutes(routes: readonly Route[]): RouteIndex {
   return { bySegment, rest, size: routes.length };
 }
 
-/** A route as the application and router accept it: a `Route`, or a `[pattern, handler]` pair. */
-export type RouteLike = Route | readonly [Pattern, Handler] | readonly [Pattern, Handler, RouteOptions];
+/**
+ * Routes that register as ordinary routes, in order (a route group such as
+ * `PathPrefixRoute` or `DomainRoute`): the router adds `routes` one by one,
+ * so a group costs nothing per request.
+ */
+export interface RouteGroup {
+  readonly routes: readonly Route[];
+}
+
+/** A route as the application and router accept it: a `Route`, a `[pattern, handler]` pair, or a group of routes. */
+export type RouteLike = Route | readonly [Pattern, Handler] | readonly [Pattern, Handler, RouteOptions] | RouteGroup;
 
 /**
  * Maps requests to handlers. Routes are tried in order and the first match
@@ -114,8 +123,15 @@ export class Router {
     for (const route of routes) this.add(route);
   }
 
-  /** Add a route (a `Route` or a `[pattern, handler, options?]` pair) at the end. */
+  /**
+   * Add a route (a `Route` or a `[pattern, handler, options?]` pair) at the
+   * end; a group adds its routes, and gives back the first.
+   */
   add(route: RouteLike): Route {
+    if (!(route instanceof Route) && !Array.isArray(route)) {
+      for (const r of (route as RouteGroup).routes) this.add(r);
+      return (route as RouteGroup).routes[0]!;
+    }
     const r = route instanceof Route ? route : new Route(route[0], route[1] as never, route[2]);
     if (r.name !== undefined && this.#byName.has(r.name)) throw new TypeError(`A route named "${r.name}" already exists.`);
     r.settle(this.settings);
@@ -164,6 +180,7 @@ export class Router {
       const m = route.matchPath(rawPath);
       if (m === null) continue;
       if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
+      if (route.host !== undefined && !route.host.matchInto(request.hostname, m.kwargs)) continue;
       const methods = route.methods;
       if (methods !== undefined && !methods.has(method) && !(method === "HEAD" && methods.has("GET"))) {
         allowed ??= new Set();

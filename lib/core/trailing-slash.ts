@@ -31,6 +31,7 @@ export function matchOtherSlash(routes: readonly Route[], request: Request): Rou
     const m = route.matchPath(other);
     if (m === null) continue;
     if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
+    if (route.host !== undefined && !route.host.matchInto(request.hostname, m.kwargs)) continue;
     const methods = route.methods;
     const method = request.method;
     if (methods !== undefined && !methods.has(method) && !(method === "HEAD" && methods.has("GET"))) continue;
