@@ -46,7 +46,7 @@ function remakeAll(kind: string, routes: Iterable<RouteLike>, change: Change): R
 }
 
 function remake(kind: string, route: Route, change: Change): Route {
-  const label = `${kind}: route ${JSON.stringify(String(route.pattern))}`;
+  const label = `${kind}: route ${typeof route.pattern === "string" ? JSON.stringify(route.pattern) : String(route.pattern)}`;
   // A subclass that matches in its own way would lose it as a plain Route.
   if ((Object.getPrototypeOf(route) as Route).matchPath !== Route.prototype.matchPath) {
     throw new TypeError(`${label} matches in its own way (${route.constructor.name}) and cannot be re-made in a group.`);
