@@ -93,6 +93,6 @@ describe("handlerkit serve", () => {
     const help = serve(lib.index, {}, [cli, "serve", "-h"]);
     running.push(help);
     expect(await help.exited).toEqual({ code: 0, signal: null });
-    expect(help.output()).toContain("\nCommands:\n  serve app-module ");
+    expect(help.output()).toMatch(/^usage: handlerkit serve .*\n\nServe an app module /);
   });
 });
