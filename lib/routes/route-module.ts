@@ -92,9 +92,10 @@ export function readRouteModule(exports: Record<string, unknown>, place: ModuleP
   if (main !== undefined) {
     defs.push({ file, source: "default", template: place.template, name, methods: undefined, answers: classVerbs(main), handler: main, options });
   } else if (verbs.size > 0) {
-    const methods = [...verbs.keys()];
+    // In the verbs' usual order (get, post, ... delete), whatever the exports' order.
+    const methods = ROUTE_VERBS.map((verb) => verb.toUpperCase()).filter((method) => verbs.has(method));
     const handler = verbHandler(verbs, place.template);
-    defs.push({ file, source: [...verbs.keys()].map((m) => m.toLowerCase()).join(", "), template: place.template, name, methods, answers: methods, handler, options });
+    defs.push({ file, source: methods.map((m) => m.toLowerCase()).join(", "), template: place.template, name, methods, answers: methods, handler, options });
   }
   for (const def of subpaths) defs.push({ ...def, options: layOptions(options, def.options) });
   if (defs.length === 0) throw fail("it is not a route module: it exports no verb function (get, post, ...), no default RequestHandler subclass and no handler().");

@@ -71,7 +71,8 @@ export function handlerModuleSource(segments: readonly FolderSegment[], methods:
     lines.push('import type { Request } from "handlerkit";');
     for (const method of methods) {
       const fn = method === "DELETE" ? "remove" : method.toLowerCase();
-      lines.push("", `export function ${fn}(request: Request${params ? `, params: ${params}` : ""}) {`, `  return { method: "${method}", path: request.path${params ? ", params" : ""} };`, "}");
+      // `delete` is a reserved word: a local `remove`, exported under the verb's name below.
+      lines.push("", `${method === "DELETE" ? "" : "export "}function ${fn}(request: Request${params ? `, params: ${params}` : ""}) {`, `  return { method: "${method}", path: request.path${params ? ", params" : ""} };`, "}");
     }
     if (methods.includes("DELETE")) lines.push("", "export { remove as delete };");
   }
