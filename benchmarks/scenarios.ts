@@ -9,9 +9,11 @@ import { API_PREFIX, REST_TARGET_BODY, REST_TARGET_PATH } from "./rest-table.js"
 /**
  * A scenario a server is started for. `routes1000`, `prefixed1000` and
  * `regex1000` are measured at their first and last route; `mixed-rest`
- * (the table in `rest-table.ts`) near its end.
+ * (the table in `rest-table.ts`) near its end; `routes-folder` is
+ * `routes1000` loaded from a generated routes folder (`r<i>/[id]/handlers.mjs`),
+ * measured at its last route.
  */
-export type ServerScenario = "hello" | "param" | "routes1000" | "prefixed1000" | "regex1000" | "mixed-rest" | "json-post";
+export type ServerScenario = "hello" | "param" | "routes1000" | "prefixed1000" | "regex1000" | "mixed-rest" | "json-post" | "routes-folder";
 
 /** The number of routes in `routes1000`, `prefixed1000` and `regex1000`. */
 export const ROUTE_COUNT = 1000;
@@ -67,6 +69,7 @@ export const TARGETS: readonly Target[] = [
   { name: "prefixed1000-last", scenario: "prefixed1000", method: "GET", path: `${API_PREFIX}/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
   { name: "regex1000-first", scenario: "regex1000", method: "GET", path: `/r0/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
   { name: "regex1000-last", scenario: "regex1000", method: "GET", path: `/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
+  { name: "routes-folder", scenario: "routes-folder", method: "GET", path: `/r${ROUTE_COUNT - 1}/${PRODUCT_ID}`, expect: { status: 200, type: "application/json", body: idJson } },
   { name: "mixed-rest-last", scenario: "mixed-rest", method: "GET", path: REST_TARGET_PATH, expect: { status: 200, type: "application/json", body: REST_TARGET_BODY } },
   {
     name: "json-post",

@@ -11,4 +11,4 @@ const file = process.env.BENCH_BASELINE_LIB;
 const revision = process.env.BENCH_BASELINE_REV;
 if (file === undefined || revision === undefined) throw new Error("handlerkit@REV needs --baseline=REV (BENCH_BASELINE_LIB and BENCH_BASELINE_REV are unset).");
 
-export const peer = handlerkitPeer((await import(pathToFileURL(file).href)) as HandlerkitLib, `handlerkit@${revision}`);
+export const peer = handlerkitPeer((await import(pathToFileURL(file).href)) as HandlerkitLib, `handlerkit@${revision}`, pathToFileURL(file).href);

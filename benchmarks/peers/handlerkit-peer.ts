@@ -5,7 +5,10 @@
  * `handlerkit` (this checkout) and `handlerkit@REV` (an earlier revision,
  * compiled by `baseline.ts`) run exactly the same adapter code.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type * as Lib from "../../lib/index.js";
 import { REST_TABLE, restRegExp } from "../rest-table.js";
 import { ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
@@ -17,12 +20,33 @@ import { ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, ty
 export type HandlerkitLib = Pick<typeof Lib, "Application" | "RequestHandler" | "Route">;
 
 /**
- * The peer for one handlerkit build, under `name`.
+ * `routes1000` as a routes folder in a temporary directory: `r<i>/[id]/handlers.mjs`,
+ * each a default `RequestHandler` subclass answering as `ProductHandler`
+ * does, importing the build at `libUrl`. Loaded, then removed.
+ */
+async function routesFolderApp(lib: HandlerkitLib, libUrl: string, options: Lib.ApplicationOptions): Promise<Lib.Application> {
+  const dir = mkdtempSync(join(tmpdir(), "handlerkit-bench-routes-"));
+  try {
+    const source = `import { RequestHandler } from ${JSON.stringify(libUrl)};\nexport default class extends RequestHandler {\n  get(params) {\n    return { id: params.id };\n  }\n}\n`;
+    for (let i = 0; i < ROUTE_COUNT; i++) {
+      mkdirSync(join(dir, `r${i}`, "[id]"), { recursive: true });
+      writeFileSync(join(dir, `r${i}`, "[id]", "handlers.mjs"), source);
+    }
+    return await lib.Application.fromRoutes(dir, options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The peer for one handlerkit build, under `name`; `libUrl`, the build's
+ * `index.js` as a URL, is what generated route modules import (the
+ * `routes-folder` scenario, offered by builds that have `fromRoutes`).
  *
  * @example
- * export const peer = handlerkitPeer(await import("../../lib/index.js"), "handlerkit");
+ * export const peer = handlerkitPeer(await import("../../lib/index.js"), "handlerkit", new URL("../../lib/index.js", import.meta.url).href);
  */
-export function handlerkitPeer(lib: HandlerkitLib, name: string): Peer {
+export function handlerkitPeer(lib: HandlerkitLib, name: string, libUrl?: string): Peer {
   const { Application, RequestHandler, Route } = lib;
 
   class HelloHandler extends RequestHandler {
@@ -76,14 +100,21 @@ export function handlerkitPeer(lib: HandlerkitLib, name: string): Peer {
         return REST_TABLE.map((r) => (r.choices === undefined ? new Route(r.path, ParamsHandler) : ([restRegExp(r, false), PositionalProductHandler] as const)));
       case "json-post":
         return [["/echo", EchoHandler]];
+      case "routes-folder":
+        throw new Error("routes-folder is loaded from a folder: see routesFolderApp().");
     }
   }
 
+  const scenarios: ServerScenario[] = ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post"];
+  // An earlier revision may have no routes folders.
+  if (libUrl !== undefined && typeof (Application as { fromRoutes?: unknown }).fromRoutes === "function") scenarios.push("routes-folder");
+
   return {
     name,
-    scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post"],
+    scenarios,
     async serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
-      const app = new Application(routes(scenario), { keepAliveTimeout: options.keepAliveTimeout, context: options.context });
+      const appOptions = { keepAliveTimeout: options.keepAliveTimeout, context: options.context };
+      const app = scenario === "routes-folder" ? await routesFolderApp(lib, libUrl!, appOptions) : new Application(routes(scenario), appOptions);
       return await app.listen(0, "127.0.0.1");
     },
     async inject(target: Target): Promise<Inject> {

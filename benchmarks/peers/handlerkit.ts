@@ -2,4 +2,4 @@
 import * as lib from "../../lib/index.js";
 import { handlerkitPeer } from "./handlerkit-peer.js";
 
-export const peer = handlerkitPeer(lib, "handlerkit");
+export const peer = handlerkitPeer(lib, "handlerkit", new URL("../../lib/index.js", import.meta.url).href);

@@ -37,8 +37,9 @@ function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerR
         else notFound(res);
       };
     case "routes1000":
+    case "routes-folder":
     case "prefixed1000": {
-      const prefix = routePrefix(scenario);
+      const prefix = routePrefix(scenario === "routes-folder" ? "routes1000" : scenario);
       const names = new Set(Array.from({ length: ROUTE_COUNT }, (_, i) => `r${i}`));
       const start = prefix.length + 1;
       return (req, res) => {
@@ -95,7 +96,7 @@ function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerR
 
 export const peer: Peer = {
   name: "node:http",
-  scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post"],
+  scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post", "routes-folder"],
   serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     const server = createServer(listener(scenario));
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
