@@ -27,9 +27,9 @@ export const ROUTE_MODULE_NAMES = ["handlers.ts", "handlers.mts", "handlers.js",
 const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const IGNORED_FILE = /\.(?:spec|test)\.[^.]+$|\.d\.[cm]?ts$/;
 /** Characters a literal folder name may hold: those a URL segment holds as they are, and the route template reads as text. */
-export const SEGMENT_TEXT = /^[A-Za-z0-9._~-]+$/;
+const SEGMENT_TEXT = /^[A-Za-z0-9._~-]+$/;
 /** A parameter name: a JavaScript identifier, as the route template reads it. */
-export const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const PARAM_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Whether a file or folder name is left out of the route table: helpers (`_x`), hidden files (`.x`) and tests (`*.spec.*`, `*.test.*`). */
 export function isIgnored(name: string, isFile: boolean): boolean {

@@ -19,6 +19,8 @@ const TODO_APP = {
     export const completed = handler("get", () => todos.filter((t) => t.done));
     export const since = handler(["get", "post"], { path: "done/:since" }, (request: { method: string }, params: { since: string }) => \`\${request.method} since \${params.since}\`);
     export class DueSoon extends RequestHandler { get() { return "due soon"; } }
+    export const archive = handler("get", { middleware: [async (request: unknown, next: () => Promise<{ headers: Map<string, string> }>) => { const r = await next(); r.headers.set("x-own", "archive"); return r; }] }, class extends RequestHandler { get() { return "archived"; } });
+    export const options = { middleware: [async (request: unknown, next: () => Promise<{ headers: Map<string, string> }>) => { const r = await next(); r.headers.set("x-module", "todo"); return r; }] };
     export const _helper = 42;
   `,
   "todo/[id]/handlers.ts": `
@@ -54,6 +56,7 @@ describe("app.loadRoutes() and Application.fromRoutes()", () => {
       ["/files/*path", "files.path", ["GET"]],
       ["/slow", "slow", ["GET"]],
       ["/todo", "todo", ["GET", "POST"]],
+      ["/todo/archive", "todo.archive", ["GET"]],
       ["/todo/completed", "todo.completed", ["GET"]],
       ["/todo/done/:since", "todo.since", ["GET", "POST"]],
       ["/todo/due-soon", "todo.due-soon", undefined],
@@ -87,6 +90,14 @@ describe("app.loadRoutes() and Application.fromRoutes()", () => {
       [200, "a|b/c"],
       [200, "about"],
     ]);
+  });
+
+  it("lays the module's options under a sub-path's own: middleware adds up, the module's outside", async () => {
+    const archive = await app.getResponse("/todo/archive");
+    expect([archive.status, await archive.text(), archive.headers.get("x-own"), archive.headers.get("x-module")]).toEqual([200, "archived", "archive", "todo"]);
+    expect(app.router.getRoute("todo.archive")!.middleware).toHaveLength(2);
+    const todo = await app.getResponse("/todo");
+    expect([todo.headers.get("x-own"), todo.headers.get("x-module")]).toEqual([undefined, "todo"]);
   });
 
   it("keeps the router's behaviour: 405 with Allow, HEAD through GET, converters, 404, timeouts, uriFor", async () => {
