@@ -81,7 +81,7 @@ export class Health {
 
   constructor(host: HealthHost, path = "/healthz", checks: HealthChecks = {}, options: HealthOptions = {}) {
     const readiness = options.readiness ?? "/readyz";
-    for (const [what, value] of [["path", path], ["readiness", readiness]] as const) {
+    for (const [what, value] of [["liveness", path], ["readiness", readiness]] as const) {
       if (typeof value !== "string" || !value.startsWith("/")) throw new TypeError(`health(): the ${what} path must start with "/", not ${JSON.stringify(value)}.`);
     }
     if (readiness === path) throw new TypeError(`health(): the liveness and readiness paths must differ (both are "${path}").`);
