@@ -70,8 +70,9 @@ function since(before: Awaited<ReturnType<typeof counters>>, after: Awaited<Retu
 }
 
 if (!binary) {
+  console.warn("[haproxy] skipped: haproxy is not installed (apt-get install -y haproxy; .ci/run installs it, or set HAPROXY to its path)");
   describe("three instances behind HAProxy", () => {
-    it.skip("skipped: haproxy is not installed (apt-get install -y haproxy; .ci/run installs it)", () => {});
+    it.skip("skipped: haproxy is not installed (apt-get install -y haproxy; .ci/run installs it, or set HAPROXY to its path)", () => {});
   });
 }
 
@@ -114,14 +115,24 @@ describe.skipIf(!binary)("three instances behind HAProxy", () => {
   });
 
   it("the instances believe HAProxy's forwarded headers, and not the same headers sent to them directly", async () => {
-    const forged = { "x-forwarded-for": "6.6.6.6", "x-forwarded-proto": "https", "x-forwarded-host": "evil.example", forwarded: "for=6.6.6.6;proto=https" };
+    const forged = {
+      "x-forwarded-for": "6.6.6.6",
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": "evil.example",
+      forwarded: "for=6.6.6.6;proto=https",
+      "x-request-id": "forged-id",
+    };
     const via = await fetchResult(`${origin}/whoami`, { headers: { ...forged, host: "shop.example" } });
     expect(via.status).toBe(200);
-    // HAProxy appended the client (127.0.0.1) and overwrote proto and host; the peer was 127.0.0.2.
-    expect(JSON.parse(via.body)).toMatchObject({ ip: "127.0.0.1", scheme: "http", host: "shop.example" });
+    // HAProxy appended the client (127.0.0.1), overwrote proto, host and the
+    // request id; the instance's peer was HAProxy, at 127.0.0.2.
+    const seen = JSON.parse(via.body);
+    expect(seen).toMatchObject({ ip: "127.0.0.1", scheme: "http", host: "shop.example" });
+    expect(seen.id).toMatch(/^7F000001:[0-9A-F]+_7F000001:[0-9A-F]+_[0-9A-F]+_[0-9A-F]+:[0-9A-F]+$/);
     const port = instances.a.port;
-    const direct = await fetchResult(`http://127.0.0.1:${port}/whoami`, { headers: forged });
-    expect(JSON.parse(direct.body)).toMatchObject({ instance: "a", ip: "127.0.0.1", scheme: "http", host: `127.0.0.1:${port}` });
+    const direct = JSON.parse((await fetchResult(`http://127.0.0.1:${port}/whoami`, { headers: forged })).body);
+    expect(direct).toMatchObject({ instance: "a", ip: "127.0.0.1", scheme: "http", host: `127.0.0.1:${port}` });
+    expect(direct.id).not.toBe("forged-id");
   });
 
   it("a session cookie signed by one instance is read by the others, and a tampered one by none", async () => {

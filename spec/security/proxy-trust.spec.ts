@@ -112,7 +112,7 @@ describe("request.ip, scheme, host and id with a trustProxy list (app.getRespons
 
   it("are the peer's own when it is not listed, whatever it sends", async () => {
     const res = await app.getResponse("/", { headers, remoteAddress: "203.0.113.50" });
-    const body = await res.json();
+    const body = (await res.json()) as { id: string };
     expect(body).toMatchObject({ ip: "203.0.113.50", scheme: "http", host: "localhost" });
     expect(body.id).not.toBe("lb-1");
   });
