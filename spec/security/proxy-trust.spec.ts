@@ -3,6 +3,8 @@
  * speak for the client, which hop of a chain is the client, and what
  * request.ip, scheme, host and id make of it, in process and over sockets.
  */
+import { isIP } from "node:net";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Application, HeaderMap, type Request } from "../../lib/index.js";
 import { ProxyTrust } from "../../lib/security/proxy-trust.js";
@@ -156,4 +158,40 @@ describe("trustProxy over a real socket (the peer is 127.0.0.1)", () => {
       expect(body.id).not.toBe("lb-2");
     });
   }
+});
+
+describe("the address parser behind ProxyTrust", () => {
+  // Addresses, near-addresses and junk: accepted exactly when net.isIP accepts them.
+  const candidate = fc.oneof(
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.ipV4Extended(),
+    fc.stringMatching(/^[0-9a-fA-F:.]{0,45}$/),
+    fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 40 }), fc.constantFrom("", ":", "::", ".", "0", "g", ":0", "1.2.3.4")).map(([ip, at, extra]) => ip.slice(0, at) + extra + ip.slice(at)),
+  );
+
+  it("accepts exactly the addresses net.isIP accepts", () => {
+    fc.assert(
+      fc.property(candidate, (text) => {
+        let accepted = true;
+        try {
+          ProxyTrust.from([text]);
+        } catch {
+          accepted = false;
+        }
+        expect(accepted, text).toBe(isIP(text) !== 0);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("an address trusts itself and its /prefix network, in any spelling", () => {
+    fc.assert(
+      fc.property(fc.ipV6(), fc.integer({ min: 0, max: 128 }), (ip, bits) => {
+        expect(trust([ip]).trusts(ip)).toBe(true);
+        expect(trust([`${ip}/${bits}`]).trusts(ip)).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });
