@@ -3,8 +3,8 @@
  * its own process on its own loopback port, behind HAProxy (Debian's
  * package) with health checks on the readiness path. Under bounded
  * keep-alive load: every instance serves, a rolling restart loses nothing,
- * a `kill -9` loses at most what was in flight, a signed session cookie made
- * by one instance is read by the others, and the instances believe
+ * a `kill -9` loses at most what was in flight, a session (in its signed
+ * cookie) made by one instance is read by the others, and the instances believe
  * HAProxy's forwarded headers but not a client's. The figures are printed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,7 +26,7 @@ const NAMES = ["a", "b", "c"] as const;
 const SOURCE = "127.0.0.2";
 // Well over HAProxy's 2 failed checks 250 ms apart, on a busy machine.
 const DRAIN_MS = "2000";
-const SECRET = "shared-by-every-instance";
+const SECRET = "shared by every instance, 32 bytes or more";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Instance {
@@ -135,21 +135,29 @@ describe.skipIf(!binary)("three instances behind HAProxy", () => {
     expect(direct.id).not.toBe("forged-id");
   });
 
-  it("a session cookie signed by one instance is read by the others, and a tampered one by none", async () => {
+  it("a session and a signed cookie made by one instance are read by the others, and tampered ones by none", async () => {
     const created = await fetchResult(`${origin}/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "ada" }) });
     expect(created.status).toBe(200);
     const creator = JSON.parse(created.body).instance as string;
-    const cookie = String(created.headers["set-cookie"]).split(";")[0]!;
+    const setCookies = [created.headers["set-cookie"]].flat() as string[];
+    expect(setCookies.map((line) => line.slice(0, line.indexOf("=")))).toEqual(["greeting", "session"]);
+    const cookie = setCookies.map((line) => line.split(";")[0]).join("; ");
     const readers = new Set<string>();
     for (let i = 0; i < 12 && readers.size < 3; i++) {
       const read = await fetchResult(`${origin}/session`, { headers: { cookie } });
-      expect({ status: read.status, user: JSON.parse(read.body).user }).toEqual({ status: 200, user: "ada" });
-      readers.add(JSON.parse(read.body).instance);
+      const body = JSON.parse(read.body);
+      expect({ status: read.status, user: body.user, greeting: body.greeting }).toEqual({ status: 200, user: "ada", greeting: "hello ada" });
+      readers.add(body.instance);
     }
     expect([...readers].sort()).toEqual(["a", "b", "c"]);
-    console.log(`[haproxy] session: created by ${creator}, read by ${[...readers].join(", ")}`);
-    const tampered = cookie.replace(/\.[^.]+$/, ".AAAA");
-    for (let i = 0; i < 3; i++) expect((await fetchResult(`${origin}/session`, { headers: { cookie: tampered } })).status).toBe(401);
+    console.log(`[haproxy] session (sessions() with its signed-cookie store, and setSignedCookie): created by ${creator}, read by ${[...readers].join(", ")}`);
+    // The first character of each value changed: neither is believed, by any instance.
+    const tampered = cookie.replace(/=(.)/g, (_match, first: string) => `=${first === "A" ? "B" : "A"}`);
+    expect(tampered).not.toBe(cookie);
+    for (let i = 0; i < 3; i++) {
+      const read = await fetchResult(`${origin}/session`, { headers: { cookie: tampered } });
+      expect({ status: read.status, greeting: JSON.parse(read.body).greeting }).toEqual({ status: 401, greeting: null });
+    }
   });
 
   it("a rolling restart under load (SIGTERM, wait, start again, one instance after another) fails no request and sends no 5xx", async () => {
