@@ -27,6 +27,8 @@ import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOpti
 import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
 import { Router, type RouteLike } from "./core/router.js";
 import { addRouteFolder, type LoadRoutesOptions } from "./routes/load-routes.js";
+import { Health, type HealthChecks, type HealthOptions } from "./server/health.js";
+import { ProxyTrust, type TrustProxyOption } from "./security/proxy-trust.js";
 import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server/server.js";
 
 export type { ServerSettings } from "./server/server.js";
@@ -46,8 +48,13 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   config?: Config;
   /** The methods served at all; others get 501 before routing. Default: the standard verbs. */
   allowedMethods?: Iterable<string>;
-  /** Honour `X-Forwarded-For/Proto/Host` (behind a proxy you control). Default false. */
-  trustProxy?: boolean;
+  /**
+   * Believe `X-Forwarded-For/Proto/Host`, `Forwarded` and `X-Request-Id`
+   * from the proxies in front: `true` from any peer (one hop), or only from
+   * the peers in a list of addresses and CIDR ranges (`["10.0.0.0/8",
+   * "fd00::/8"]`), whose hops a chain is walked past. Default false.
+   */
+  trustProxy?: TrustProxyOption;
   /** The default body limit in bytes (1 MB). */
   bodyLimit?: number;
   /** Size limits of requests; see {@link Limits}. */
@@ -131,6 +138,13 @@ export type Registrar<P extends Pattern = Pattern, Params = P extends string ? R
 export interface CloseOptions {
   /** Milliseconds to let in-flight requests finish before their connections are cut (10 s). */
   timeout?: number;
+  /**
+   * Milliseconds to keep serving, with readiness answering 503 and responses
+   * carrying `Connection: close`, before the drain starts (0). Behind a load
+   * balancer, longer than its health-check interval times its failure count;
+   * in Kubernetes, the pre-stop delay (`SHUTDOWN_DRAIN_MS` for `app.run()`).
+   */
+  drainDelay?: number;
 }
 
 /** A startup or shutdown hook (`app.onStartup`, `app.onShutdown`). */
@@ -164,7 +178,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   readonly allowedMethods: Set<string>;
   /** Custom error views by status; `errorHandlers[500]` also catches uncaught errors. */
   readonly errorHandlers: Record<number, ErrorHandler> = Object.create(null) as Record<number, ErrorHandler>;
-  readonly trustProxy: boolean;
+  /** The `trustProxy` option as given. */
+  readonly trustProxy: TrustProxyOption;
   readonly bodyLimit: number;
   readonly maxParams: number;
   readonly maxPathLength: number;
@@ -185,10 +200,13 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   #requestClass: typeof Request;
   #server: GracefulServer | undefined;
   #closing = false;
+  #health: Health | undefined;
   #accessLog: Exclude<AccessLogOption, false> | undefined;
   #startupHooks: LifecycleHook[] = [];
   #shutdownHooks: LifecycleHook[] = [];
   #stopping: Promise<void> | undefined;
+  // The server close() is draining, so `address` still answers during its drainDelay.
+  #draining: GracefulServer | undefined;
   #unwatchFaults: (() => void) | undefined;
 
   constructor(routes: Routes | Iterable<RouteLike> = [], options: ApplicationOptions<Config> = {}) {
@@ -217,7 +235,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       debug: this.debug,
       bodyLimit: this.bodyLimit,
       maxParams: this.maxParams,
-      trustProxy: this.trustProxy,
+      trustProxy: ProxyTrust.from(this.trustProxy),
       jsonParse: this.json.parse ?? JSON.parse,
       json: this.json,
       jsonErrors: false,
@@ -480,7 +498,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       // drained by Node nor safe to drain: close rather than leave the
       // connection stuck mid-body.
       else if (!req.complete && req.readableDidRead && req.httpVersionMajor === 1) response.headers.set("connection", "close");
-      if (this.#accessLog !== undefined) logAccess(this.#accessLog, this, { request, response, res, start });
+      if (this.#accessLog !== undefined && (this.#health === undefined || this.#health.logged(request))) logAccess(this.#accessLog, this, { request, response, res, start });
       response.writeTo(res);
     } catch (error) {
       this.#abandon(req, res, error);
@@ -582,24 +600,58 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     return runApplication(this, options);
   }
 
-  /** The address the server listens on, once `listen()` resolved. */
+  /** The address the server listens on, once `listen()` resolved (and while `close()` waits out its `drainDelay`). */
   get address(): AddressInfo | undefined {
-    return this.#server?.address;
+    return (this.#server ?? this.#draining)?.address;
+  }
+
+  /** Whether `close()` has begun (and `listen()` not been called since): readiness answers 503. */
+  get closing(): boolean {
+    return this.#closing;
   }
 
   /**
-   * Stop serving: refuse new connections, close idle keep-alive ones at once,
-   * let in-flight requests finish (answered with `Connection: close`), cut
-   * what is left after `timeout`, then run the shutdown hooks. Resolves when
-   * all is done.
+   * Serve a liveness path (`path`, `/healthz` by default: 200 while the
+   * process serves) and a readiness path (`options.readiness`, `/readyz`:
+   * 200 when every check passes within `options.timeout`, else 503 with a
+   * JSON body naming the failing checks, and 503 as soon as `close()`
+   * begins). Both answer GET and HEAD, with JSON and `Cache-Control:
+   * no-store`, and stay out of the access log unless `options.accessLog`.
+   * Call it once, before any catch-all route. Returns the application.
+   *
+   * @example
+   * app.health("/healthz", { db: (signal) => pool.query({ text: "select 1", signal }) }, { timeout: 1_000 });
+   */
+  health(path = "/healthz", checks: HealthChecks = {}, options: HealthOptions = {}): this {
+    if (this.#health !== undefined) throw new Error("app.health() was already called; give it every check at once.");
+    const health = new Health(this, path, checks, options);
+    this.router.add(health.liveness);
+    this.router.add(health.readiness);
+    this.#health = health;
+    return this;
+  }
+
+  /**
+   * Stop serving: readiness turns 503 at once; after `drainDelay` (none by
+   * default) of serving as before, refuse new connections, close idle
+   * keep-alive ones at once, let in-flight requests finish (answered with
+   * `Connection: close`), cut what is left after `timeout`, then run the
+   * shutdown hooks. Resolves when all is done.
+   *
+   * @example
+   * await app.close({ drainDelay: 5_000, timeout: 20_000 });
    */
   close(options: CloseOptions = {}): Promise<void> {
     const server = this.#server;
     if (!server) return this.#stopping ?? Promise.resolve();
     this.#server = undefined;
+    this.#draining = server;
     this.#closing = true;
     this.#unwatchFaults?.();
-    this.#stopping = server.close(options.timeout ?? 10_000).then(() => this.#shutdown());
+    this.#stopping = server.close(options.timeout ?? 10_000, options.drainDelay ?? 0).then(() => {
+      if (this.#draining === server) this.#draining = undefined;
+      return this.#shutdown();
+    });
     return this.#stopping;
   }
 

@@ -6,6 +6,8 @@ export { Application } from "./application.js";
 export type { ApplicationOptions, CloseOptions, ErrorHandler, LifecycleHook, Logger, Registrar, ServerSettings } from "./application.js";
 export type { AccessLogOption, AccessRecord } from "./server/access-log.js";
 export type { ListenOptions, NodeServer, RunOptions, TlsOptions, TransportOptions } from "./server/server.js";
+export type { HealthCheck, HealthChecks, HealthOptions } from "./server/health.js";
+export type { TrustProxyOption } from "./security/proxy-trust.js";
 export { LazyHandler, lazy } from "./core/handler.js";
 export type { HandlerClass, HandlerFunction, HandlerInstance } from "./core/handler.js";
 export type { Adapter } from "./core/adapters.js";

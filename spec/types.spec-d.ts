@@ -162,3 +162,13 @@ void Signals;
   const mw: Middleware = sessions();
   expectTypeOf(mw.register).toEqualTypeOf<((settings: Settings) => void) | undefined>();
 }
+
+// Operations: health checks get a signal, trustProxy takes a list, close() a drain delay.
+{
+  const ops = new Application([], { trustProxy: ["10.0.0.0/8", "fd00::/8"] });
+  expectTypeOf(ops.health("/healthz", { db: (signal) => (expectTypeOf(signal).toEqualTypeOf<AbortSignal>(), Promise.resolve()) }, { readiness: "/readyz" })).toEqualTypeOf(ops);
+  expectTypeOf(ops.close({ timeout: 10_000, drainDelay: 5_000 })).toEqualTypeOf<Promise<void>>();
+  expectTypeOf(ops.closing).toEqualTypeOf<boolean>();
+  // @ts-expect-error a single string is not a list
+  new Application([], { trustProxy: "10.0.0.0/8" });
+}

@@ -8,6 +8,7 @@
 import { DEFAULT_BODY_LIMIT } from "../http/body-reader.js";
 import type { JsonOptions, JsonParse } from "../http/json-encoder.js";
 import { DEFAULT_MAX_PARAMS } from "../http/multi-dict.js";
+import type { ProxyTrust } from "../security/proxy-trust.js";
 import type { Signer } from "../security/signer.js";
 
 /** How a route treats a trailing slash the template does not have (or lacks one it has). */
@@ -26,8 +27,11 @@ export interface Settings {
   readonly bodyLimit: number;
   /** The most pairs a query string or form may hold. */
   readonly maxParams: number;
-  /** Whether `X-Forwarded-*` and `X-Request-Id` are believed. */
-  readonly trustProxy: boolean;
+  /**
+   * The proxies whose `X-Forwarded-*`, `Forwarded` and `X-Request-Id` are
+   * believed (the `trustProxy` option, resolved once), or `undefined` for none.
+   */
+  readonly trustProxy: ProxyTrust | undefined;
   /** The JSON parser behind `request.json()`. */
   readonly jsonParse: JsonParse;
   /** How JSON bodies are written (the app's `json` option). */
@@ -53,7 +57,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   debug: false,
   bodyLimit: DEFAULT_BODY_LIMIT,
   maxParams: DEFAULT_MAX_PARAMS,
-  trustProxy: false,
+  trustProxy: undefined,
   jsonParse: JSON.parse,
   json: Object.freeze({}),
   jsonErrors: false,

@@ -246,21 +246,31 @@ export class GracefulServer {
   }
 
   /**
-   * Stop: refuse new connections, close idle keep-alive connections and
-   * send HTTP/2 sessions a GOAWAY at once, let in-flight requests finish,
-   * and destroy what is left after `timeout` ms. Resolves when every
-   * connection is gone; calling it again returns the same promise.
+   * Stop: after `drainDelay` ms of serving as before (none by default, and
+   * none for a server that is not listening), refuse new connections, close
+   * idle keep-alive connections and send HTTP/2 sessions a GOAWAY, let
+   * in-flight requests finish, and destroy what is left after `timeout` ms.
+   * Resolves when every connection is gone; calling it again returns the
+   * same promise.
    */
-  close(timeout: number): Promise<void> {
+  close(timeout: number, drainDelay = 0): Promise<void> {
     if (this.#closed) return this.#closed;
+    if (drainDelay > 0 && this.node.listening) {
+      this.#closed = new Promise<void>((resolve) => setTimeout(resolve, drainDelay)).then(() => this.#stop(timeout));
+      return this.#closed;
+    }
+    this.#closed = this.#stop(timeout);
+    return this.#closed;
+  }
+
+  #stop(timeout: number): Promise<void> {
     const server = this.node;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // An HTTP/2 server with HTTP/1.1 fallback has this too (for the fallback connections).
     (server as Server).closeIdleConnections();
     for (const session of this.#sessions) session.close();
     const timer = setTimeout(() => this.#destroyAll(), timeout);
-    this.#closed = closed.finally(() => clearTimeout(timer));
-    return this.#closed;
+    return closed.finally(() => clearTimeout(timer));
   }
 
   #destroyAll(): void {
@@ -284,6 +294,12 @@ export interface RunOptions extends TransportOptions {
   workers?: number;
   /** Milliseconds in-flight requests get to finish on SIGINT/SIGTERM (10 s). */
   shutdownTimeout?: number;
+  /**
+   * Milliseconds to keep serving after SIGINT/SIGTERM, with readiness
+   * answering 503, before the drain starts: `SHUTDOWN_DRAIN_MS` from the
+   * environment, else 0. See `CloseOptions.drainDelay`.
+   */
+  drainDelay?: number;
   /** Milliseconds before a crashed worker is restarted the first time (100), doubling per crash in a row. */
   restartDelay?: number;
 }
@@ -294,7 +310,7 @@ export interface Runnable {
   /** The address it listens on, once `listen()` resolved. */
   readonly address: AddressInfo | undefined;
   listen(options: ListenOptions): Promise<NodeServer>;
-  close(options?: { timeout?: number }): Promise<void>;
+  close(options?: { timeout?: number; drainDelay?: number }): Promise<void>;
 }
 
 /**
@@ -306,8 +322,11 @@ export interface Runnable {
  */
 export async function runApplication(app: Runnable, options: RunOptions = {}): Promise<NodeServer | undefined> {
   const shutdownTimeout = options.shutdownTimeout ?? 10_000;
+  const drainDelay = options.drainDelay ?? millisecondsFromEnv("SHUTDOWN_DRAIN_MS");
   if (options.workers !== undefined && options.workers > 0 && cluster.isPrimary) {
-    await runPrimary({ workers: options.workers, restartDelay: options.restartDelay, shutdownTimeout, logger: app.logger, secure: options.tls !== undefined });
+    // The workers' drain delay comes before their drain: the primary waits for both.
+    const workerShutdown = shutdownTimeout + drainDelay;
+    await runPrimary({ workers: options.workers, restartDelay: options.restartDelay, shutdownTimeout: workerShutdown, logger: app.logger, secure: options.tls !== undefined });
     process.exit(0);
   }
   const port = options.port ?? portFromEnv();
@@ -318,7 +337,7 @@ export async function runApplication(app: Runnable, options: RunOptions = {}): P
     // the second signal must not cut the drain short.
     if (stopping) return;
     stopping = true;
-    void app.close({ timeout: shutdownTimeout }).finally(() => process.exit(0));
+    void app.close({ timeout: shutdownTimeout, drainDelay }).finally(() => process.exit(0));
   };
   // Before listening, so that a signal sent as soon as the address is
   // printed is already handled.
@@ -335,6 +354,14 @@ function portFromEnv(): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT must be a port number, not ${JSON.stringify(value)}.`);
   return port;
+}
+
+function millisecondsFromEnv(name: string): number {
+  const value = process.env[name];
+  if (value === undefined || value === "") return 0;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`${name} must be a whole number of milliseconds, not ${JSON.stringify(value)}.`);
+  return ms;
 }
 
 function ignore(): void {}

@@ -18,7 +18,7 @@ function blank(headers: Record<string, string>, trustProxy: boolean): Request {
 }
 
 function idOf(request: Request): string {
-  return requestId(request.headers, request.settings.trustProxy);
+  return requestId(request.headers, request.settings.trustProxy !== undefined);
 }
 
 describe("requestId()", () => {
