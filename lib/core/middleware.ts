@@ -83,9 +83,13 @@ function layer(middleware: Middleware, rest: Endpoint, fail: ErrorAnswer): Endpo
     } catch (error) {
       return fail(request, error);
     }
+    // perf(bench: middleware5): a middleware that hands back next()'s own
+    // promise, or a Response, needs no step (and no Response) of its own.
+    if (out === pending && out !== undefined) return out as Promise<Response>;
+    if (out instanceof Response) return out;
     if (!isThenable(out)) return answer(request, out, pending, fail);
     return Promise.resolve(out).then(
-      (value) => answer(request, value, pending, fail),
+      (value) => (value instanceof Response ? value : answer(request, value, pending, fail)),
       (error: unknown) => fail(request, error),
     );
   };
