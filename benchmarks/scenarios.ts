@@ -11,7 +11,7 @@ import { API_PREFIX, REST_TARGET_BODY, REST_TARGET_PATH } from "./rest-table.js"
  * `regex1000` are measured at their first and last route; `mixed-rest`
  * (the table in `rest-table.ts`) near its end.
  */
-export type ServerScenario = "hello" | "param" | "routes1000" | "prefixed1000" | "regex1000" | "mixed-rest" | "json-post";
+export type ServerScenario = "hello" | "param" | "routes1000" | "prefixed1000" | "regex1000" | "mixed-rest" | "json-post" | "middleware5";
 
 /** The number of routes in `routes1000`, `prefixed1000` and `regex1000`. */
 export const ROUTE_COUNT = 1000;
@@ -24,6 +24,13 @@ export const ROUTE_COUNT = 1000;
 export function routePrefix(scenario: "routes1000" | "prefixed1000"): string {
   return scenario === "prefixed1000" ? API_PREFIX : "";
 }
+
+/**
+ * The no-op middleware of `middleware5`, around `hello`: what composing
+ * middleware costs per request (handlerkit's `app.use`, Hono's `app.use`,
+ * koa-compose in front of node:http).
+ */
+export const MIDDLEWARE_COUNT = 5;
 
 /** The parameter value every parameterised request carries. */
 export const PRODUCT_ID = "12345";
@@ -77,6 +84,7 @@ export const TARGETS: readonly Target[] = [
     headers: { "content-type": "application/json" },
     expect: { status: 200, type: "application/json", body: ECHO_BODY },
   },
+  { name: "middleware5", scenario: "middleware5", method: "GET", path: "/", expect: { status: 200, type: "text/plain", body: "Hello, world!" } },
 ];
 
 /** Options every peer's server takes. */

@@ -8,7 +8,7 @@
 import type { Server } from "node:http";
 import type * as Lib from "../../lib/index.js";
 import { REST_TABLE, restRegExp } from "../rest-table.js";
-import { ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
+import { MIDDLEWARE_COUNT, ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
 
 /**
  * What the adapter uses of a handlerkit build: only names exported by
@@ -61,6 +61,7 @@ export function handlerkitPeer(lib: HandlerkitLib, name: string): Peer {
   function routes(scenario: ServerScenario): Lib.RouteLike[] {
     switch (scenario) {
       case "hello":
+      case "middleware5":
         return [["/", HelloHandler]];
       case "param":
         return [["/products/:id", ProductHandler]];
@@ -81,9 +82,10 @@ export function handlerkitPeer(lib: HandlerkitLib, name: string): Peer {
 
   return {
     name,
-    scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post"],
+    scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post", "middleware5"],
     async serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
       const app = new Application(routes(scenario), { keepAliveTimeout: options.keepAliveTimeout, context: options.context });
+      if (scenario === "middleware5") for (let i = 0; i < MIDDLEWARE_COUNT; i++) app.use((_request, next) => next());
       return await app.listen(0, "127.0.0.1");
     },
     async inject(target: Target): Promise<Inject> {
