@@ -50,6 +50,7 @@ export type Endpoint = (request: Request) => Response | Promise<Response>;
 export type ErrorAnswer = (request: Request, error: unknown) => Response | Promise<Response>;
 
 const NEXT_TWICE = "next() was called twice by one middleware: call it once, and await what it returns.";
+const MIDDLEWARE_RETURNED_FUNCTION = "A middleware returned a function: was a factory registered without calling it (app.use(cors) instead of app.use(cors()))?";
 
 /**
  * Compose `middleware` around `endpoint`, once: the first middleware is the
@@ -99,6 +100,9 @@ function layer(middleware: Middleware, rest: Endpoint, fail: ErrorAnswer): Endpo
 // anything else goes through the return-value ladder.
 function answer(request: Request, value: unknown, pending: Promise<Response> | undefined, fail: ErrorAnswer): Response | Promise<Response> {
   if (value === undefined && pending !== undefined) return pending;
+  // A factory registered uncalled (`app.use(cors)`) is called as a
+  // middleware and returns the middleware it makes: say so.
+  if (typeof value === "function") return fail(request, new TypeError(MIDDLEWARE_RETURNED_FUNCTION));
   try {
     return toResponse(value, new Response(), request.settings.json);
   } catch (error) {
