@@ -13,7 +13,7 @@ import { API_PREFIX, REST_TARGET_BODY, REST_TARGET_PATH } from "./rest-table.js"
  * `routes1000` loaded from a generated routes folder (`r<i>/[id]/handlers.mjs`),
  * measured at its last route.
  */
-export type ServerScenario = "hello" | "param" | "routes1000" | "prefixed1000" | "regex1000" | "mixed-rest" | "json-post" | "routes-folder";
+export type ServerScenario = "hello" | "param" | "routes1000" | "prefixed1000" | "regex1000" | "mixed-rest" | "json-post" | "routes-folder" | "middleware5";
 
 /** The number of routes in `routes1000`, `prefixed1000` and `regex1000`. */
 export const ROUTE_COUNT = 1000;
@@ -26,6 +26,13 @@ export const ROUTE_COUNT = 1000;
 export function routePrefix(scenario: "routes1000" | "prefixed1000"): string {
   return scenario === "prefixed1000" ? API_PREFIX : "";
 }
+
+/**
+ * The no-op middleware of `middleware5`, around `hello`: what composing
+ * middleware costs per request (handlerkit's `app.use`, Hono's `app.use`,
+ * koa-compose in front of node:http).
+ */
+export const MIDDLEWARE_COUNT = 5;
 
 /** The parameter value every parameterised request carries. */
 export const PRODUCT_ID = "12345";
@@ -80,6 +87,7 @@ export const TARGETS: readonly Target[] = [
     headers: { "content-type": "application/json" },
     expect: { status: 200, type: "application/json", body: ECHO_BODY },
   },
+  { name: "middleware5", scenario: "middleware5", method: "GET", path: "/", expect: { status: 200, type: "text/plain", body: "Hello, world!" } },
 ];
 
 /** Options every peer's server takes. */

@@ -13,6 +13,20 @@ export type { HandlerClass, HandlerFunction, HandlerInstance } from "./core/hand
 export type { Adapter } from "./core/adapters.js";
 export type { Middleware, Next } from "./core/middleware.js";
 export type { RateLimitHit, RateLimitStore } from "./middleware/rate-limit-store.js";
+export { cors } from "./middleware/cors.js";
+export type { CorsOptions, CorsOrigin } from "./middleware/cors.js";
+export { compress } from "./middleware/compress.js";
+export type { CompressOptions, Encoding } from "./middleware/compress.js";
+export { serveStatic } from "./middleware/serve-static.js";
+export type { Precompressed, StaticOptions } from "./middleware/serve-static.js";
+export { securityHeaders } from "./middleware/security-headers.js";
+export type { CspDirectives, SecurityHeadersOptions } from "./middleware/security-headers.js";
+export { rateLimit } from "./middleware/rate-limit.js";
+export type { RateLimitOptions } from "./middleware/rate-limit.js";
+export { MemoryRateLimitStore } from "./middleware/memory-rate-limit-store.js";
+export type { MemoryRateLimitStoreOptions } from "./middleware/memory-rate-limit-store.js";
+export { requestTimer } from "./middleware/request-timer.js";
+export type { RequestTimerOptions } from "./middleware/request-timer.js";
 export type { AdapterFactory, Dispatcher } from "./core/router.js";
 export {
   abort,
@@ -59,6 +73,7 @@ export type { RedirectOptions } from "./core/request-handler.js";
 export { Response } from "./core/response.js";
 export type { CookieOptions, ResponseBody, StreamBody } from "./core/response.js";
 export type { FileOptions, FileResponse } from "./core/response.js";
+export type { Dotfiles, FileLookup } from "./http/files.js";
 export { Route } from "./core/route.js";
 export type { BuildOptions, Handler, HandlerFor, PathMatch, Pattern, RouteOptions, TrailingSlash } from "./core/route.js";
 export type { BuildParams, ParamsOf, RouteName, RouteParams, RouteTable } from "./core/route-params.js";

@@ -1,4 +1,6 @@
 /** The example application `npm start` serves answers as its README promises. */
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { app } from "../examples/app.js";
 import { inProcessVisitor } from "./support/cookie-jar.js";
@@ -67,5 +69,29 @@ describe("examples/accounts.ts: logging in", () => {
     expect((await visit("/logout", { method: "POST", headers: html })).status).toBe(403);
     expect((await visit("/logout", { method: "POST", headers: html, form: { csrf_token: logoutToken } })).status).toBe(303);
     expect((await visit("/account", { headers: html })).status).toBe(302);
+  });
+});
+
+describe("examples/app.ts: middleware", () => {
+  it("serves public/ under /static, compressed for clients that accept it", async () => {
+    const css = readFileSync(new URL("../examples/public/style.css", import.meta.url));
+    const plain = await app.getResponse("/static/style.css");
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("content-type")).toBe("text/css; charset=utf-8");
+    expect(plain.headers.get("cache-control")).toBe("public, max-age=3600");
+    expect((await plain.bytes()).equals(css)).toBe(true);
+    // Served before the sessions middleware: no session, no cookie.
+    expect(plain.headers.has("set-cookie")).toBe(false);
+
+    const gzipped = await app.getResponse("/static/style.css", { headers: { "accept-encoding": "gzip" } });
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+    expect(gzipped.headers.get("vary")).toBe("Accept-Encoding");
+    expect(gunzipSync(await gzipped.bytes()).equals(css)).toBe(true);
+
+    expect(await (await app.getResponse("/static/robots.txt")).text()).toBe("User-agent: *\nAllow: /\n");
+    expect((await app.getResponse("/static/missing.css")).status).toBe(404);
+    expect((await app.getResponse("/static/../app.ts")).status).toBe(400);
+    // The routes still answer what public/ does not hold.
+    expect(await (await app.getResponse("/")).text()).toContain('<link rel="stylesheet" href="/static/style.css">');
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as Lib from "../../lib/index.js";
 import { REST_TABLE, restRegExp } from "../rest-table.js";
-import { ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
+import { MIDDLEWARE_COUNT, ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
 
 /**
  * What the adapter uses of a handlerkit build: only names exported by
@@ -85,6 +85,7 @@ export function handlerkitPeer(lib: HandlerkitLib, name: string, libUrl?: string
   function routes(scenario: ServerScenario): Lib.RouteLike[] {
     switch (scenario) {
       case "hello":
+      case "middleware5":
         return [["/", HelloHandler]];
       case "param":
         return [["/products/:id", ProductHandler]];
@@ -108,6 +109,8 @@ export function handlerkitPeer(lib: HandlerkitLib, name: string, libUrl?: string
   const scenarios: ServerScenario[] = ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post"];
   // An earlier revision may have no routes folders.
   if (libUrl !== undefined && typeof (Application as { fromRoutes?: unknown }).fromRoutes === "function") scenarios.push("routes-folder");
+  // Nor middleware.
+  if (typeof (Application.prototype as { use?: unknown }).use === "function") scenarios.push("middleware5");
 
   return {
     name,
@@ -115,6 +118,7 @@ export function handlerkitPeer(lib: HandlerkitLib, name: string, libUrl?: string
     async serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
       const appOptions = { keepAliveTimeout: options.keepAliveTimeout, context: options.context };
       const app = scenario === "routes-folder" ? await routesFolderApp(lib, libUrl!, appOptions) : new Application(routes(scenario), appOptions);
+      if (scenario === "middleware5") for (let i = 0; i < MIDDLEWARE_COUNT; i++) app.use((_request, next) => next());
       return await app.listen(0, "127.0.0.1");
     },
     async inject(target: Target): Promise<Inject> {

@@ -6,12 +6,16 @@ import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
 import { paramNames, REST_TABLE } from "../rest-table.js";
-import { ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
+import { MIDDLEWARE_COUNT, ROUTE_COUNT, routePrefix, type Inject, type Peer, type ServeOptions, type ServerScenario, type Target } from "../scenarios.js";
 
 function build(scenario: ServerScenario): Hono {
   const app = new Hono();
   switch (scenario) {
     case "hello":
+      app.get("/", (c) => c.text("Hello, world!"));
+      break;
+    case "middleware5":
+      for (let i = 0; i < MIDDLEWARE_COUNT; i++) app.use((_c, next) => next());
       app.get("/", (c) => c.text("Hello, world!"));
       break;
     case "param":
@@ -45,7 +49,7 @@ function build(scenario: ServerScenario): Hono {
 
 export const peer: Peer = {
   name: "hono",
-  scenarios: ["hello", "param", "routes1000", "prefixed1000", "mixed-rest", "json-post"],
+  scenarios: ["hello", "param", "routes1000", "prefixed1000", "mixed-rest", "json-post", "middleware5"],
   serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     const server = createAdaptorServer({ fetch: build(scenario).fetch }) as Server;
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;

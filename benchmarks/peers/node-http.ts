@@ -5,11 +5,13 @@
  * a naive linear scan over 1,000 RegExps, what a first-match regex router
  * costs untuned; `mixed-rest` is what hand-written code does with a table
  * of a few hundred routes: its statics in a Map by exact path, the rest a
- * linear scan over one RegExp per route.
+ * linear scan over one RegExp per route. `middleware5` runs the hello
+ * answer behind 5 no-op middleware composed by koa-compose (Koa's own).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import compose from "koa-compose";
 import { paramNames, REST_TABLE, restRegExp } from "../rest-table.js";
-import { ROUTE_COUNT, routePrefix, type Peer, type ServeOptions, type ServerScenario } from "../scenarios.js";
+import { MIDDLEWARE_COUNT, ROUTE_COUNT, routePrefix, type Peer, type ServeOptions, type ServerScenario } from "../scenarios.js";
 
 const HELLO = "Hello, world!";
 
@@ -30,6 +32,13 @@ function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerR
   switch (scenario) {
     case "hello":
       return (req, res) => (req.url === "/" ? send(res, 200, "text/plain; charset=utf-8", HELLO) : notFound(res));
+    case "middleware5": {
+      // koa-compose, Koa's own, with the no-ops in front of the hello answer.
+      type Context = { req: IncomingMessage; res: ServerResponse };
+      const noops = Array.from({ length: MIDDLEWARE_COUNT }, () => (_ctx: Context, next: () => Promise<unknown>) => next());
+      const run = compose<Context>([...noops, (ctx) => (ctx.req.url === "/" ? send(ctx.res, 200, "text/plain; charset=utf-8", HELLO) : notFound(ctx.res))]);
+      return (req, res) => void run({ req, res });
+    }
     case "param":
       return (req, res) => {
         const url = req.url!;
@@ -96,7 +105,7 @@ function listener(scenario: ServerScenario): (req: IncomingMessage, res: ServerR
 
 export const peer: Peer = {
   name: "node:http",
-  scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post", "routes-folder"],
+  scenarios: ["hello", "param", "routes1000", "prefixed1000", "regex1000", "mixed-rest", "json-post", "routes-folder", "middleware5"],
   serve(scenario: ServerScenario, options: ServeOptions): Promise<Server> {
     const server = createServer(listener(scenario));
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;

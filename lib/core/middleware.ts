@@ -50,6 +50,7 @@ export type Endpoint = (request: Request) => Response | Promise<Response>;
 export type ErrorAnswer = (request: Request, error: unknown) => Response | Promise<Response>;
 
 const NEXT_TWICE = "next() was called twice by one middleware: call it once, and await what it returns.";
+const MIDDLEWARE_RETURNED_FUNCTION = "A middleware returned a function: was a factory registered without calling it (app.use(cors) instead of app.use(cors()))?";
 
 /**
  * Compose `middleware` around `endpoint`, once: the first middleware is the
@@ -83,9 +84,13 @@ function layer(middleware: Middleware, rest: Endpoint, fail: ErrorAnswer): Endpo
     } catch (error) {
       return fail(request, error);
     }
+    // perf(bench: middleware5): a middleware that hands back next()'s own
+    // promise, or a Response, needs no step (and no Response) of its own.
+    if (out === pending && out !== undefined) return out as Promise<Response>;
+    if (out instanceof Response) return out;
     if (!isThenable(out)) return answer(request, out, pending, fail);
     return Promise.resolve(out).then(
-      (value) => answer(request, value, pending, fail),
+      (value) => (value instanceof Response ? value : answer(request, value, pending, fail)),
       (error: unknown) => fail(request, error),
     );
   };
@@ -95,6 +100,9 @@ function layer(middleware: Middleware, rest: Endpoint, fail: ErrorAnswer): Endpo
 // anything else goes through the return-value ladder.
 function answer(request: Request, value: unknown, pending: Promise<Response> | undefined, fail: ErrorAnswer): Response | Promise<Response> {
   if (value === undefined && pending !== undefined) return pending;
+  // A factory registered uncalled (`app.use(cors)`) is called as a
+  // middleware and returns the middleware it makes: say so.
+  if (typeof value === "function") return fail(request, new TypeError(MIDDLEWARE_RETURNED_FUNCTION));
   try {
     return toResponse(value, new Response(), request.settings.json);
   } catch (error) {

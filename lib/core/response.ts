@@ -8,7 +8,7 @@ import { serializeCookie, type CookieOptions } from "../http/cookies.js";
 import { reasonPhrase } from "../http/errors.js";
 import type { Stats } from "node:fs";
 import { sep } from "node:path";
-import { disposition, etagMatches, fileType, FileStream, parseRange, seconds, statFile } from "../http/files.js";
+import { disposition, etagMatches, fileType, FileStream, parseRange, seconds, statFile, type FileLookup } from "../http/files.js";
 import { HeaderMap, type HeadersInit } from "../http/header-map.js";
 import { stringifyWith, type JsonOptions } from "../http/json-encoder.js";
 import { checkRedirectTarget } from "../security/safe-redirect.js";
@@ -77,15 +77,18 @@ export class Response {
    * A file streamed from disk, with its type, length, `Last-Modified` and
    * `ETag`; through the application it answers conditional GETs (304) and
    * single byte ranges (206/416) by itself. Pass `root` to serve a path that
-   * came from the client: `..` and anything resolving outside `root` is a
-   * 404. A missing file is a 404. See `FileOptions`.
+   * came from the client: `..`, anything resolving outside `root` and a
+   * symlink leading out of it are a 404. A missing file, a directory, a
+   * path ending in `/` and (by default) a dotfile are a 404. See `FileOptions`.
    *
    * @example
    * app.route("/static/*path")((request, { path }) => Response.file(path.join("/"), { root: "public", maxAge: 3600 }));
    */
-  static async file(path: string, options?: FileOptions): Promise<FileResponse> {
-    const file = await statFile(path, options?.root);
-    return new FileResponse(file.path, file.stats, options);
+  static async file(path: string, options: FileOptions = {}): Promise<FileResponse> {
+    const file = await statFile(path, options);
+    // The type and the download name come from the name asked for, not
+    // from where a symlink inside the root leads.
+    return new FileResponse(file.path, file.stats, { ...options, contentType: options.contentType ?? fileType(file.name), name: file.name });
   }
 
   /**
@@ -409,14 +412,11 @@ export function isStream(value: unknown): value is StreamBody {
   );
 }
 
-/** Options of `Response.file()`. */
-export interface FileOptions {
-  /**
-   * Serve `path` relative to this directory and refuse to leave it: a path
-   * with a `..` segment, a NUL byte, or one that resolves outside `root` is a
-   * 404, as if the file did not exist.
-   */
-  root?: string;
+/**
+ * Options of `Response.file()`: the lookup rules (`root`, `dotfiles`,
+ * `followSymlinks`, see `FileLookup`) and how the file is sent.
+ */
+export interface FileOptions extends FileLookup {
   /**
    * The request, for conditional GET and ranges. Not needed when the response
    * goes through the application, which passes it to `prepare()`.
@@ -428,6 +428,8 @@ export interface FileOptions {
   download?: boolean | string;
   /** `Cache-Control: public, max-age=<seconds>`. */
   maxAge?: number;
+  /** With `maxAge`, add `immutable` to `Cache-Control` (for fingerprinted names that never change). */
+  immutable?: boolean;
   /** Extra headers. */
   headers?: HeadersInit;
 }
@@ -451,8 +453,10 @@ export class FileResponse extends Response {
   /** Its entity tag (strong: size and modification time). */
   readonly etag: string;
   readonly #request: Request | undefined;
+  #evaluated = false;
 
-  constructor(path: string, stats: Stats, options: FileOptions = {}) {
+  /** `options.name` is the path whose name is used for `download: true` (by default `path`). */
+  constructor(path: string, stats: Stats, options: FileOptions & { name?: string } = {}) {
     super(new FileStream(path, 0, stats.size - 1), 200, options.headers);
     this.path = path;
     this.size = stats.size;
@@ -465,14 +469,30 @@ export class FileResponse extends Response {
     headers.set("last-modified", stats.mtime.toUTCString());
     headers.set("etag", this.etag);
     headers.set("accept-ranges", "bytes");
-    if (options.maxAge !== undefined) headers.set("cache-control", `public, max-age=${Math.max(0, Math.floor(options.maxAge))}`);
-    if (options.download) headers.set("content-disposition", disposition(options.download === true ? path.slice(path.lastIndexOf(sep) + 1) : options.download));
+    if (options.maxAge !== undefined) {
+      headers.set("cache-control", `public, max-age=${Math.max(0, Math.floor(options.maxAge))}${options.immutable === true ? ", immutable" : ""}`);
+    }
+    if (options.download) {
+      const name = options.name ?? path;
+      headers.set("content-disposition", disposition(options.download === true ? name.slice(name.lastIndexOf(sep) + 1) : options.download));
+    }
+  }
+
+  /**
+   * Answer the request's preconditions and range now: the status becomes
+   * 304, 412, 206 or 416 when they say so. Done once; `prepare()` calls it,
+   * and a middleware that must know the final status before then (such as
+   * `compress()`, which leaves ranges and 304s alone) may call it first.
+   */
+  evaluate(request: Request | undefined = this.#request): void {
+    if (this.#evaluated || request === undefined) return;
+    this.#evaluated = true;
+    if (this.status === 200 && (request.method === "GET" || request.method === "HEAD")) this.#negotiate(request);
   }
 
   /** Answer the request's preconditions and range, then settle the response as every response does. */
   override prepare(head: boolean, request?: Request): void {
-    const req = request ?? this.#request;
-    if (req !== undefined && this.status === 200 && (req.method === "GET" || req.method === "HEAD")) this.#negotiate(req);
+    this.evaluate(request ?? this.#request);
     super.prepare(head, request);
   }
 

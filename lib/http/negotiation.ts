@@ -199,15 +199,22 @@ export function acceptsLanguage(header: string | undefined, languages: readonly 
  * its `Accept-Encoding` header. `identity` stays acceptable unless the
  * client refuses it (`identity;q=0` or `*;q=0`), as RFC 9110 §12.5.3 says.
  * With no header, or an empty one, only `identity` is: a client that did
- * not say it can decode a coding is not sent one.
+ * not say it can decode a coding is not sent one. Between codings of the
+ * same quality the client's order decides, or with `preferred` the server's
+ * (the first of `preferred`).
  *
  * @example
  * acceptsEncoding("gzip, br", ["br", "gzip", "identity"]); // "gzip"
+ * acceptsEncoding("gzip, br", ["br", "gzip", "identity"], ["br", "gzip"]); // "br"
  * acceptsEncoding(undefined, ["br", "identity"]); // "identity"
  */
-export function acceptsEncoding(header: string | undefined, encodings: readonly string[]): string | false {
+export function acceptsEncoding(header: string | undefined, encodings: readonly string[], preferred?: readonly string[]): string | false {
   const acceptEncoding = isBlank(header) ? "" : bounded(header);
-  return new Negotiator({ headers: { "accept-encoding": acceptEncoding } }).encoding(encodings) ?? false;
+  // negotiator 1.x takes `{ preferred }`, which its typings do not declare yet.
+  const negotiator = new Negotiator({ headers: { "accept-encoding": acceptEncoding } }) as Negotiator & {
+    encoding(available: readonly string[], options?: { preferred?: readonly string[] }): string | undefined;
+  };
+  return negotiator.encoding(encodings, preferred === undefined ? undefined : { preferred }) ?? false;
 }
 
 /** The charset the client prefers among `charsets`, given its `Accept-Charset` header; with none, or a blank one, the first. */

@@ -104,6 +104,31 @@ describe("app.use()", () => {
     expect(() => new Route("/", () => "", { middleware: [null as never] })).toThrow("Route /: middleware #1 is null");
   });
 
+  it("names the mistake when a factory is registered without calling it", async () => {
+    const factory = (_options?: unknown): Middleware => (_request, next) => next();
+    const { app, logged } = quiet([["/", () => "hi"]]);
+    app.use(factory as unknown as Middleware);
+    const res = await app.getResponse("/");
+    expect(res.status).toBe(500);
+    expect(String((logged[0]![1] as Error).message)).toBe("A middleware returned a function: was a factory registered without calling it (app.use(cors) instead of app.use(cors()))?");
+  });
+
+  it("passes the handler's own Response through middleware that hand back next() or await it", async () => {
+    const made: Response[] = [];
+    class Counted extends Response {
+      constructor(...args: ConstructorParameters<typeof Response>) {
+        super(...args);
+        made.push(this);
+      }
+    }
+    const { app } = quiet([["/", () => new Counted("hi")]]);
+    let inner: Response | undefined;
+    app.use((_request, next) => next(), async (_request, next) => (inner = await next()), (_request, next) => next());
+    const res = await app.getResponse("/");
+    expect(res).toBe(inner);
+    expect(made).toEqual([res]);
+  });
+
   it("keeps getRequest(), request.signal and timeouts working inside middleware", async () => {
     const { app } = quiet([], { timeout: 30 });
     app.route("/slow")((request: Request) => new Promise((resolve) => request.signal.addEventListener("abort", () => resolve("late"))));

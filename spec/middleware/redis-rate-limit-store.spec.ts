@@ -5,7 +5,7 @@
  */
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisRateLimitStore } from "../../lib/index.js";
+import { Application, rateLimit, RedisRateLimitStore, Request } from "../../lib/index.js";
 import { NO_REDIS, redisServerPath, startRedis, type RedisServer } from "../support/redis-server.js";
 
 const available = redisServerPath() !== undefined;
@@ -56,5 +56,18 @@ describe.skipIf(!available)("RedisRateLimitStore on a real redis-server", () => 
     const hit = await new RedisRateLimitStore({ client: clients[1]! }).increment("stuck", 60_000);
     expect(hit.count).toBe(8);
     expect(await clients[0]!.pTTL("ratelimit:stuck")).toBeGreaterThan(59_000);
+  });
+
+  it("gives rateLimit() one limit across two app instances", async () => {
+    const apps = clients.map((client) => {
+      const app = new Application([["/", () => "ok"]]);
+      app.use(rateLimit({ limit: 3, windowMs: 60_000, store: new RedisRateLimitStore({ client, prefix: "shared:" }) }));
+      return app;
+    });
+    const statuses: number[] = [];
+    for (const app of [apps[0]!, apps[1]!, apps[0]!, apps[1]!]) statuses.push((await app.getResponse(Request.blank("/", { remoteAddress: "192.0.2.7" }))).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const other = await apps[1]!.getResponse(Request.blank("/", { remoteAddress: "192.0.2.8" }));
+    expect(other.headers.get("ratelimit-remaining")).toBe("2");
   });
 });
