@@ -99,7 +99,7 @@ export class HostList {
   readonly entries: readonly string[];
   // perf(bench: hello): clients name the same host request after request:
   // the last one accepted is one string comparison away.
-  #lastAccepted = "";
+  #lastAccepted: string | undefined = undefined;
 
   constructor(entries: Iterable<string>, option = "hosts") {
     this.entries = Object.freeze([...entries]);
@@ -145,7 +145,7 @@ export interface HostSource {
 
 // perf(bench: hello): the last host found valid, so a keep-alive client
 // naming the same host costs one comparison.
-let lastValid = "";
+let lastValid: string | undefined = undefined;
 
 /**
  * Check the host a request names, before routing (the application calls
