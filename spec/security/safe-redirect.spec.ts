@@ -182,7 +182,7 @@ describe("the checks are linear: 64 KiB of the worst input costs in proportion t
   }
 
   it("trimSpaces: 64 KiB of spaces against 1 KiB, and the same under the cap (8 KiB against 128 B)", () => {
-    for (const [small, big] of [[1024, 64 * 1024], [128, 8 * 1024]]) {
+    for (const [small, big] of [[1024, 64 * 1024], [128, 8 * 1024]] as const) {
       costOf(trimSpaces, " ".repeat(small), 50);
       const ratio = costOf(trimSpaces, " ".repeat(big), 8) / costOf(trimSpaces, " ".repeat(small), 200);
       expect(ratio).toBeLessThan(4 * (big / small));
