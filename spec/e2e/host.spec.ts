@@ -4,14 +4,11 @@
  * `:authority` and `host` that disagree, or a host outside `allowedHosts`
  * is a 400, so full URLs built from it cannot point elsewhere.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect as http2Connect, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Application, RequestHandler, Route, type Request } from "../../lib/index.js";
 import { bothWays } from "../support/both-ways.js";
+import { selfSignedCert, type TestCert } from "../support/tls-cert.js";
 
 class Item extends RequestHandler {
   get() {
@@ -107,25 +104,18 @@ describe("allowedHosts", () => {
 });
 
 describe("HTTP/2 :authority", () => {
-  let dir = "";
-  let tls: { key: Buffer; cert: Buffer };
+  let tls: TestCert;
   let app: Application;
   let origin = "";
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "handlerkit-host-"));
-    execFileSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
-      { stdio: "ignore" },
-    );
-    tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+    tls = selfSignedCert();
     app = new Application(routes() as never, { logger: { error() {} } });
-    await app.listen({ port: 0, host: "127.0.0.1", tls, http2: true });
+    await app.listen({ port: 0, host: "127.0.0.1", tls: { key: tls.key, cert: tls.cert }, http2: true });
     origin = `https://127.0.0.1:${app.address!.port}`;
   });
   afterAll(async () => {
     await app.close({ timeout: 200 });
-    rmSync(dir, { recursive: true, force: true });
+    tls.remove();
   });
 
   function h2(headers: OutgoingHttpHeaders): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
