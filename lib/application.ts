@@ -11,12 +11,13 @@ import { requestContext } from "./core/context.js";
 import { checkMiddleware, compose, type Endpoint, type Middleware } from "./core/middleware.js";
 import { toResponse } from "./core/dispatcher.js";
 import { errorPage, errorResponse } from "./views/error-page.js";
-import { HttpError, NotImplemented, ServiceUnavailable } from "./http/errors.js";
+import { HttpError, NotImplemented, readableError, ServiceUnavailable } from "./http/errors.js";
 import type { JsonOptions } from "./http/json-encoder.js";
 import { watchUnhandledRejections } from "./server/fault-guard.js";
 import { DEFAULT_MAX_PARAMS } from "./http/multi-dict.js";
 import { Signer } from "./security/signer.js";
 import { DEFAULT_MAX_PARAM_LENGTH, DEFAULT_MAX_PATH_LENGTH, guardPath } from "./security/path-guard.js";
+import { guardHost, HostList } from "./security/host-guard.js";
 import { Request, type RequestInit } from "./core/request.js";
 import type { Logger } from "./core/logger.js";
 import type { Settings } from "./core/settings.js";
@@ -55,6 +56,17 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
    * "fd00::/8"]`), whose hops a chain is walked past. Default false.
    */
   trustProxy?: TrustProxyOption;
+  /**
+   * The hosts requests may name (Django's `ALLOWED_HOSTS`): `example.com`,
+   * `.example.com` for it and its subdomains, `*` for any. A request naming
+   * another is a 400. Default: any valid host. See docs/security.md.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Other hosts that redirects may go to without `allowOtherHost` (same
+   * forms as `allowedHosts`). Default: none, only the request's own host.
+   */
+  redirectHosts?: readonly string[];
   /** The default body limit in bytes (1 MB). */
   bodyLimit?: number;
   /** Size limits of requests; see {@link Limits}. */
@@ -243,6 +255,9 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       trailingSlash: this.trailingSlash,
       timeout: this.timeout,
       signer: options.secrets === undefined ? undefined : new Signer(options.secrets),
+      allowedMethods: this.allowedMethods,
+      allowedHosts: options.allowedHosts === undefined ? undefined : new HostList(options.allowedHosts, "allowedHosts"),
+      redirectHosts: options.redirectHosts === undefined ? undefined : new HostList(options.redirectHosts, "redirectHosts"),
     });
     this.router = new statics.routerClass(routes, settings);
     this.#processInContext = this.process.bind(this);
@@ -349,7 +364,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     const response = new Response();
     try {
       // 1. guard
-      if (!this.allowedMethods.has(request.method)) throw new NotImplemented(`Method ${request.method} is not served.`);
+      if (!this.allowedMethods.has(request.method)) throw deliberate(new NotImplemented(`Method ${request.method} is not served.`));
+      guardHost(request, request.settings.allowedHosts);
       if (guardPath(request.method, request.rawPath, this)) {
         const star = new Response(undefined, 204, { allow: [...this.allowedMethods].sort().join(", ") });
         return prepare ? this.#prepare(request, star) : star;
@@ -358,7 +374,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       const out = this.router.dispatch(request, response);
       // 5. convert: a synchronous handler's result at once, with no promise made for it.
       if (!isThenable(out)) {
-        const result = toResponse(out, response, request.settings.json);
+        const result = toResponse(out, response, request.settings.json, request);
         return prepare ? this.#prepare(request, result) : result;
       }
       const timeout = request.settings.timeout;
@@ -373,7 +389,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   async #settle(request: Request, response: Response, out: PromiseLike<unknown>, prepare: boolean): Promise<Response> {
     let result: Response;
     try {
-      result = toResponse(await out, response, request.settings.json);
+      result = toResponse(await out, response, request.settings.json, request);
     } catch (error) {
       // 7. error
       result = await this.handleError(request, error);
@@ -415,24 +431,47 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   }
 
   /**
-   * Answer an error: log it if it was not raised on purpose (any non-
-   * `HttpError`, and 5xx), then `errorHandlers[status]`, then the built-in
-   * error page. An error view that throws (or returns what cannot be sent)
-   * is logged and the built-in page answers instead.
+   * Answer an error: log it, then `errorHandlers[status]`, then the
+   * built-in error page. What is logged: anything a handler threw that is
+   * not an `HttpError`, and a 5xx `HttpError`, as errors with their stack;
+   * a 5xx the framework raises on purpose (501 for a method not served, 503
+   * on timeout) as one `warn` line without a stack; a 4xx, the client's
+   * mistake, not at all. An error view that throws (or returns what cannot
+   * be sent) is logged and the built-in page answers instead; any thrown
+   * value, a `Proxy` whose traps throw included, gets an answer.
    */
   async handleError(request: Request, error: unknown): Promise<Response> {
+    error = readableError(error);
     const status = error instanceof HttpError ? error.status : 500;
-    if (status >= 500) this.logError(request, error);
+    if (status >= 500) {
+      if (deliberateErrors.has(error as object)) this.#warn(request, `${status} ${(error as HttpError).message}`);
+      else this.logError(request, error);
+    }
     const view = this.errorHandlers[status];
     if (view !== undefined) {
       try {
         const response = errorResponse(error, status);
-        return toResponse(await view(request, response, error), response, request.settings.json);
+        return toResponse(await view(request, response, error), response, request.settings.json, request);
       } catch (viewError) {
         this.logError(request, viewError, `error view for ${status} failed`);
       }
     }
-    return errorPage(request, error, this.debug);
+    try {
+      return errorPage(request, error, this.debug);
+    } catch (pageError) {
+      // A thrown value whose properties throw when read: answered as a bare 500.
+      this.logError(request, pageError, "the error page failed");
+      return errorPage(request, new Error("An error that could not be read was thrown."), false);
+    }
+  }
+
+  // One line at warn level, without a stack: an answer the framework gave on purpose.
+  #warn(request: Request, what: string): void {
+    try {
+      this.logger.warn?.(`${request.method} ${request.rawPath}${logTag(request)}: ${what}`);
+    } catch {
+      // A broken logger must not take the request down with it.
+    }
   }
 
   /**
@@ -442,9 +481,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
    */
   logError(request: Request, error: unknown, what = "uncaught error"): void {
     try {
-      const id = (request as { id?: unknown }).id;
-      const tag = id === undefined || id === null || id === "" ? "" : ` [${String(id)}]`;
-      this.logger.error(`${request.method} ${request.rawPath}${tag}: ${what}`, error);
+      this.logger.error(`${request.method} ${request.rawPath}${logTag(request)}: ${what}`, error);
     } catch {
       // A broken logger must not take the request down with it.
     }
@@ -666,6 +703,20 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   }
 }
 
+// The 5xx errors the framework raises on purpose, logged as warnings
+// without a stack (see `handleError`).
+const deliberateErrors = new WeakSet<object>();
+function deliberate<E extends HttpError>(error: E): E {
+  deliberateErrors.add(error);
+  return error;
+}
+
+// ` [request-id]` for a log line, or nothing when the request has no id.
+function logTag(request: Request): string {
+  const id = (request as { id?: unknown }).id;
+  return id === undefined || id === null || id === "" ? "" : ` [${String(id)}]`;
+}
+
 /**
  * Settle with `work`, or after `ms` abort the request's signal and reject
  * with a 503 (`Retry-After: 1`). A late result is dropped; a late rejection
@@ -675,7 +726,7 @@ function withTimeout(request: Request, work: PromiseLike<unknown>, ms: number): 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       request.cancel(new DOMException(`The handler took longer than ${ms} ms.`, "TimeoutError"));
-      reject(new ServiceUnavailable("The request took too long and was abandoned.", { expose: true, headers: { "retry-after": "1" } }));
+      reject(deliberate(new ServiceUnavailable("The request took too long and was abandoned.", { expose: true, headers: { "retry-after": "1" } })));
     }, ms);
     work.then(
       (value) => {

@@ -71,7 +71,7 @@ export type { BodyOptions, FormOptions, JsonReadOptions, RequestInit, RouteKwarg
 export { RequestHandler } from "./core/request-handler.js";
 export type { RedirectOptions } from "./core/request-handler.js";
 export { Response } from "./core/response.js";
-export type { CookieOptions, ResponseBody, StreamBody } from "./core/response.js";
+export type { CookieOptions, RedirectPolicy, ResponseBody, StreamBody } from "./core/response.js";
 export type { FileOptions, FileResponse } from "./core/response.js";
 export type { Dotfiles, FileLookup } from "./http/files.js";
 export { Route } from "./core/route.js";

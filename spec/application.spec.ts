@@ -148,7 +148,7 @@ describe("Application", () => {
       app.errorHandlers[405] = () => "not like that";
       const res = await app.getResponse("/only-get", { method: "POST" });
       expect(res.status).toBe(405);
-      expect(res.headers.get("allow")).toBe("GET");
+      expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
       expect(await res.text()).toBe("not like that");
     });
 

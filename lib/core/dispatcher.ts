@@ -3,6 +3,7 @@
  * turned into a `Response`.
  */
 import type { JsonOptions } from "../http/json-encoder.js";
+import type { Request } from "./request.js";
 import { Response, isStream, type ResponseBody } from "./response.js";
 
 // A final status a tuple may carry: an integer from 200 to 599 (a 1xx is
@@ -65,6 +66,10 @@ export function tupleData(tuple: Exclude<Tuple, { kind: "redirect" }>): unknown 
  * headers and cookies the handler set are kept. The order of the cases is
  * the documented precedence. `json` are the app's JSON options
  * (`request.settings.json`): every JSON body is written with them.
+ * `request`, when given, is the request answered: a redirect to another
+ * host (`Response.redirect()`, `[3xx, location]`) is checked against it
+ * (`response.checkRedirect`) and refused with a `TypeError` unless allowed.
+ * A number that is not a final status (a 1xx, 999) is a `RangeError`.
  *
  * | returned | response |
  * | --- | --- |
@@ -79,17 +84,18 @@ export function tupleData(tuple: Exclude<Tuple, { kind: "redirect" }>): unknown 
  * | an (async) iterable or stream | a streamed body |
  * | anything else | JSON |
  */
-export function toResponse(result: unknown, response: Response, json?: Readonly<JsonOptions>): Response {
+export function toResponse(result: unknown, response: Response, json?: Readonly<JsonOptions>, request?: Request): Response {
   // Nothing: the handler wrote to this.response.
   if (result === undefined) return response;
-  // A Response: sent as it is.
-  if (result instanceof Response) return result;
+  // A Response: sent as it is, once a redirect in it is known to stay on this host.
+  if (result instanceof Response) return request === undefined ? result : result.checkRedirect(request);
   // Text.
   if (typeof result === "string") return response.setBody(result);
   // Bytes (before JSON: a Buffer is an object).
   if (result instanceof Uint8Array) return response.setBody(result);
   // A status code.
   if (typeof result === "number") {
+    if (!isFinalStatus(result)) throw new RangeError(`The handler returned ${result}, which is not a response status (an integer from 200 to 599; a 1xx is never final).`);
     response.clear();
     return response.setStatus(result);
   }
@@ -97,7 +103,10 @@ export function toResponse(result: unknown, response: Response, json?: Readonly<
   const tuple = Array.isArray(result) ? readTuple(result) : undefined;
   if (tuple !== undefined) {
     // [3xx, location]: a redirect.
-    if (tuple.kind === "redirect") return Response.redirect(tuple.location, tuple.status);
+    if (tuple.kind === "redirect") {
+      const redirect = Response.redirect(tuple.location, tuple.status);
+      return request === undefined ? redirect : redirect.checkRedirect(request);
+    }
     // [status, data]: data as JSON, a string as the message (in the error shape for 4xx/5xx).
     if (tuple.kind === "status") return new Response(undefined, tuple.status).setJson(tupleData(tuple), json);
     // [body, status, headers?]: a body that is an object is JSON.

@@ -2,59 +2,48 @@
  * The base class of class-based handlers, webapp2's `RequestHandler`.
  */
 import { abort, type AbortOptions } from "../http/errors.js";
+import { allowedSet, methodName, STANDARD_METHODS } from "../http/methods.js";
 import type { Request, RequestApp } from "./request.js";
-import { Response } from "./response.js";
+import { checkRedirectHost, Response, type RedirectPolicy } from "./response.js";
 import type { BuildOptions } from "./route.js";
 import { checkRedirectTarget, sameOriginPath } from "../security/safe-redirect.js";
 
-/** The HTTP verbs a handler method may be named after (lower case), webapp2's standard set. */
-export const STANDARD_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"] as const;
-
-// perf: hello. The same method always gives the same name: computed once
-// (only methods in `allowedMethods` get this far, so the map stays small).
-const methodNames = new Map<string, string>();
-
-/** The handler method name for an HTTP method: `GET` → `get`, `VERSION-CONTROL` → `version_control`. */
-export function methodName(method: string): string {
-  let name = methodNames.get(method);
-  if (name === undefined) {
-    name = method.toLowerCase().replace(/-/g, "_");
-    methodNames.set(method, name);
-  }
-  return name;
-}
-
-/** What a handler class implements, computed once per class. */
-interface Implemented {
-  /** The implemented methods, sorted and `, `-joined, for `Allow`. */
-  allow: string;
-}
+export { methodName, STANDARD_METHODS } from "../http/methods.js";
 
 // perf: once per class and set of allowed methods, not per request: a 405
-// or OPTIONS reads the precomputed `Allow` string. Keyed by the app's
-// `allowedMethods` too, so a class mounted in two apps answers each with
-// its own.
-const implementedCache = new WeakMap<Iterable<string>, WeakMap<Function, Implemented>>();
+// or OPTIONS reads the precomputed set. Keyed by the app's `allowedMethods`
+// too, so a class mounted in two apps answers each with its own. Routes
+// compute the same set when they are added (`route.allowed`); this is for a
+// class the route could not see (a lazy handler) or one used without a route.
+const implementedCache = new WeakMap<Iterable<string>, WeakMap<Function, ReadonlySet<string>>>();
 
-function implemented(handler: RequestHandler): Implemented {
+function implemented(handler: RequestHandler): ReadonlySet<string> {
   const cls = handler.constructor;
   const allowed: Iterable<string> = handler.app?.allowedMethods ?? STANDARD_METHODS;
   let byClass = implementedCache.get(allowed);
   if (byClass === undefined) implementedCache.set(allowed, (byClass = new WeakMap()));
-  let info = byClass.get(cls);
-  if (info === undefined) {
-    const methods = new Set<string>();
+  let methods = byClass.get(cls);
+  if (methods === undefined) {
+    const found: string[] = [];
     for (const method of allowed) {
-      if (typeof (handler as unknown as Record<string, unknown>)[methodName(method)] === "function") methods.add(method);
+      if (typeof (handler as unknown as Record<string, unknown>)[methodName(method)] === "function") found.push(method);
     }
-    info = { allow: [...methods].sort().join(", ") };
-    byClass.set(cls, info);
+    methods = allowedSet(found, allowed);
+    byClass.set(cls, methods);
   }
-  return info;
+  return methods;
 }
 
-/** Options of `handler.redirect()`. */
-export interface RedirectOptions {
+// The Allow of this handler's path: the router's union when there is one
+// (so a 405 here and OPTIONS agree), else the class's own methods.
+function allowOf(handler: RequestHandler): string {
+  const own = implemented(handler);
+  const router = handler.app?.router;
+  return router !== undefined && handler.request.route !== undefined ? router.allow(handler.request, own) : [...own].join(", ");
+}
+
+/** Options of `handler.redirect()`; `allowOtherHost` lets the target leave this host. */
+export interface RedirectOptions extends RedirectPolicy {
   /** A 301 instead of a 302. */
   permanent?: boolean;
   /** An explicit 3xx status (303, 307, 308, ...). */
@@ -62,7 +51,8 @@ export interface RedirectOptions {
   /**
    * The target came from the client (`?next=`): keep it on this site. A
    * target that would leave it (`//evil.example`, `/\evil.example`, an
-   * absolute URL) goes to `fallback` instead; see `sameOriginPath`.
+   * absolute URL, `javascript:`) goes to `fallback` instead, never to an
+   * error; see `sameOriginPath`.
    */
   sameSite?: boolean;
   /** Where a refused `sameSite` target goes instead (`/`). */
@@ -114,7 +104,9 @@ export class RequestHandler {
    * and return what it returned. Override to act before and after, or to
    * refuse with `this.abort(403)`. `HEAD` falls back to `get` (the body is
    * dropped when sending); `OPTIONS` without a method answers 204 with
-   * `Allow`; any other missing method is a 405 with `Allow`.
+   * `Allow`; any other missing method is a 405 with `Allow`. `Allow` lists
+   * the methods of every route serving this path (`router.allow()`), `HEAD`
+   * beside `GET`, and `OPTIONS`.
    */
   dispatch(): unknown {
     const request = this.request;
@@ -124,10 +116,10 @@ export class RequestHandler {
       if (request.method === "HEAD" && typeof (this as { get?: unknown }).get === "function") {
         method = (this as unknown as { get: Function }).get;
       } else if (request.method === "OPTIONS" && name === "options") {
-        this.response.setStatus(204).headers.set("allow", implemented(this).allow);
+        this.response.setStatus(204).headers.set("allow", allowOf(this));
         return undefined;
       } else {
-        abort(405, { headers: { allow: implemented(this).allow } });
+        abort(405, { headers: { allow: allowOf(this) } });
       }
     }
     if (request.route?.named) return (method as Function).call(this, request.routeKwargs);
@@ -148,21 +140,31 @@ export class RequestHandler {
 
   /**
    * Answer with a redirect to `uri` (302, or 301 when `permanent`) and
-   * return the response, so `return this.redirect("/")` reads well. With
-   * `sameSite`, a target from the client is kept on this site. A
-   * `javascript:` (or `data:`, `vbscript:`) target is refused with a
-   * `TypeError`, never sent.
+   * return the response, so `return this.redirect("/")` reads well. The
+   * target stays on this site unless told otherwise:
+   *
+   * - a path-like target is normalized to a path here (`//evil.example`
+   *   goes to `/evil.example`);
+   * - a target on another host (`https://other.example`) throws a
+   *   `TypeError` naming the options (a logged 500, no `Location`), unless
+   *   `allowOtherHost` is set or the host is in the app's `redirectHosts`;
+   * - with `sameSite`, a target from the client that would leave the site
+   *   goes to `fallback` (`/`) instead, never to an error;
+   * - `javascript:`, `data:` and `vbscript:` are refused whatever the options.
    *
    * @example
    * return this.redirect(this.request.get("next") ?? "/", { sameSite: true });
+   * return this.redirect("https://id.example/login", { allowOtherHost: true });
    */
   redirect(uri: string, options: RedirectOptions = {}): Response {
     const status = options.status ?? (options.permanent ? 301 : 302);
-    if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
+    if (!Number.isInteger(status) || status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
     const target = options.sameSite ? (sameOriginPath(uri) ?? options.fallback ?? "/") : uri;
+    const location = checkRedirectTarget(target);
+    if (options.allowOtherHost !== true) checkRedirectHost(location, this.request);
     this.response.clear();
     this.response.setStatus(status);
-    this.response.headers.set("location", checkRedirectTarget(target));
+    this.response.headers.set("location", location);
     return this.response;
   }
 

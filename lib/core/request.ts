@@ -120,6 +120,8 @@ export class Request {
   #formPending: Promise<MultiDict<FormValue>> | undefined;
   #remoteAddress: string | undefined;
   #rawResponse: ServerResponse | undefined;
+  // The charset set by the handler (`request.charset = ...`), over the header's.
+  #charset: string | undefined;
   // perf: undefined until a feature (multipart temp files) registers a
   // callback, so plain requests pay for one field (benchmarks/parse.ts).
   #onEnd: (() => unknown)[] | undefined;
@@ -194,7 +196,7 @@ export class Request {
       body = typeof init.body === "string" ? Buffer.from(init.body) : Buffer.from(init.body.buffer, init.body.byteOffset, init.body.byteLength);
     }
     if (body && !headers.has("content-length")) headers.set("content-length", body.length);
-    const request = new this((init.method ?? "GET").toUpperCase(), path, headers, undefined, scheme, headers.get("host"));
+    const request = new this((init.method ?? "GET").toUpperCase(), path, headers, undefined, scheme);
     request.#bodySource = body;
     request.#remoteAddress = init.remoteAddress;
     return request;
@@ -217,9 +219,15 @@ export class Request {
     return this.#proxied()?.scheme ?? this.#scheme;
   }
 
-  /** The host and port the client asked for (`Host`, or `X-Forwarded-Host` or `Forwarded` behind a trusted proxy). */
+  /**
+   * The host and port the client asked for: HTTP/2's `:authority` (RFC 9113
+   * §8.3.1), else `Host`, or `X-Forwarded-Host` or `Forwarded` behind a
+   * trusted proxy. The application answers 400 before routing when it is
+   * not a valid host, is given twice, or is not in `allowedHosts`, so what a
+   * handler reads here is safe to put in a URL.
+   */
   get host(): string {
-    return this.#proxied()?.host ?? this.headers.get("host") ?? this.#host ?? "localhost";
+    return this.#proxied()?.host ?? this.#host ?? this.headers.get("host") ?? "localhost";
   }
 
   // What the peer, if it is a trusted proxy (`settings.trustProxy`), said
@@ -429,9 +437,10 @@ export class Request {
 
   async #readForm(options: FormOptions): Promise<MultiDict<FormValue>> {
     const type = this.contentType;
-    if (type === "application/x-www-form-urlencoded") return MultiDict.parse(await this.text(options), this.settings.maxParams);
+    const charset = this.charset;
+    if (type === "application/x-www-form-urlencoded") return MultiDict.parse(await this.text(options), this.settings.maxParams, charset);
     if (type !== "multipart/form-data") return new MultiDict<FormValue>(undefined, false);
-    const settings = multipartOptions(options.limit ?? this.bodyLimit, this.settings.maxParams, options);
+    const settings = multipartOptions(options.limit ?? this.bodyLimit, this.settings.maxParams, { ...options, charset: this.#charset ?? options.charset });
     let source: Buffer | Readable;
     if (this.#body !== undefined) {
       source = await this.#body;
@@ -461,12 +470,31 @@ export class Request {
     return (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
   }
 
-  /** The `charset` parameter of `Content-Type`, lower case, if there is one. */
+  /**
+   * The charset the body is decoded with: the `charset` parameter of
+   * `Content-Type`, lower case, if there is one, unless set. Settable, as
+   * Django's `request.encoding` is, before the body is read: `text()`,
+   * `json()` and `form()` (urlencoded pairs and multipart text fields)
+   * decode with it from then on. Setting it once the body was read is a
+   * `TypeError`; an unknown charset is a 415 when the body is decoded.
+   *
+   * @example
+   * if (request.charset === undefined) request.charset = "iso-8859-1"; // a legacy client that never says
+   * const form = await request.form();
+   */
   get charset(): string | undefined {
+    if (this.#charset !== undefined) return this.#charset;
     const value = this.headers.get("content-type");
     if (!value || value.indexOf(";") === -1) return undefined;
     const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(value);
     return match ? match[1]!.toLowerCase() : undefined;
+  }
+  set charset(charset: string) {
+    if (typeof charset !== "string" || charset.trim() === "") throw new TypeError(`request.charset is a charset name, not ${JSON.stringify(charset)}.`);
+    if (this.#body !== undefined || this.#bodyStreamed || this.#formPending !== undefined) {
+      throw new TypeError("request.charset can only be set before the body is read (it was already read with body(), text(), json() or form()).");
+    }
+    this.#charset = charset.trim().toLowerCase();
   }
 
   /** The declared body length (`Content-Length`), or `undefined` when absent or not a number. */

@@ -11,7 +11,7 @@ import { sep } from "node:path";
 import { disposition, etagMatches, fileType, FileStream, parseRange, seconds, statFile, type FileLookup } from "../http/files.js";
 import { HeaderMap, type HeadersInit } from "../http/header-map.js";
 import { stringifyWith, type JsonOptions } from "../http/json-encoder.js";
-import { checkRedirectTarget } from "../security/safe-redirect.js";
+import { checkRedirectTarget, hasScheme, redirectHost } from "../security/safe-redirect.js";
 import { MAX_COOKIE_BYTES, missingSecrets, SIGNED_COOKIE } from "../security/signer.js";
 import { getRequest } from "./context.js";
 import type { Request } from "./request.js";
@@ -27,8 +27,21 @@ export type ResponseBody = string | Uint8Array | StreamBody | null | undefined |
 const HTML = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json";
 const OCTETS = "application/octet-stream";
-// A reason phrase is sent in the status line: CR or LF would end it early.
-const INVALID_REASON = /[\r\n\0]/;
+// A reason phrase is sent in the status line: what Node refuses there (CR
+// and LF would end it early; other controls and non-Latin-1 characters make
+// `writeHead` throw) is refused when it is set.
+const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Options of `Response.redirect()` and `handler.redirect()` that say where a redirect may go. */
+export interface RedirectPolicy {
+  /**
+   * Let the target leave this host (Rails 7's `allow_other_host`). Without
+   * it, a target with a scheme on another host (`https://other.example`,
+   * `https:evil.example`, `mailto:`) is refused with an error, a logged 500,
+   * unless its host is in the application option `redirectHosts`.
+   */
+  allowOtherHost?: boolean;
+}
 
 /**
  * An HTTP response. A handler either writes to its own `this.response` or
@@ -48,10 +61,13 @@ export class Response {
   #chunks: (string | Uint8Array)[] = [];
   #stream: StreamBody | undefined;
   #defaultType = HTML;
+  // A redirect whose target has a scheme, not yet checked against the
+  // request's host: set by `Response.redirect()`, cleared by `checkRedirect()`.
+  #pendingHost = false;
 
   constructor(body?: ResponseBody, status = 200, headers?: HeadersInit) {
     this.headers = new HeaderMap(headers);
-    this.#status = status;
+    this.#status = checkStatus(status);
     if (body !== undefined && body !== null) this.setBody(body);
   }
 
@@ -93,15 +109,58 @@ export class Response {
 
   /**
    * A redirect to `location`: 302 by default; 301, 303, 307 and 308 are the
-   * others. A `javascript:`, `vbscript:` or `data:` target, or one with
-   * control characters, is refused with a `TypeError` (see
-   * `checkRedirectTarget`); for a target from the client, see `sameOriginPath`.
+   * others. The target is checked (`checkRedirectTarget`): a `javascript:`,
+   * `vbscript:` or `data:` target, one with control characters or one over
+   * the length limit is refused with a `TypeError`; a path-like one is
+   * normalized to a path on this site (`//evil.example` is sent as
+   * `/evil.example`); non-ASCII is percent-encoded. A target on another
+   * host is refused when the response is sent (an error naming the
+   * options, answered with a logged 500 and no `Location`) unless `options`
+   * say `allowOtherHost` or the host is in the app's `redirectHosts`. For a
+   * target from the client, see `sameOriginPath`.
+   *
+   * @example
+   * return Response.redirect("/login");
+   * return Response.redirect("https://accounts.example/login", 303, { allowOtherHost: true });
    */
-  static redirect(location: string, status = 302): Response {
-    if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
+  static redirect(location: string, status = 302, options?: RedirectPolicy): Response {
+    if (!Number.isInteger(status) || status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
     const res = new Response(undefined, status);
-    res.headers.set("location", checkRedirectTarget(location));
+    const target = checkRedirectTarget(location);
+    res.headers.set("location", target);
+    res.#pendingHost = options?.allowOtherHost !== true && hasScheme(target);
     return res;
+  }
+
+  /**
+   * Check a redirect made by `Response.redirect()` against the request it
+   * answers: a target on another host than the request's (and not in the
+   * app's `redirectHosts`) throws a `TypeError` naming the options. The
+   * application calls it when a handler's result becomes the response
+   * (once; it costs nothing for a response that is not such a redirect).
+   */
+  checkRedirect(request: Request): this {
+    if (!this.#pendingHost) return this;
+    this.#pendingHost = false;
+    const location = this.headers.get("location");
+    if (location !== undefined) refuseOtherHost(location, request);
+    return this;
+  }
+
+  // The check at sending time: a target refused there cannot go through the
+  // error views any more, so it becomes a bare 500 (logged, no Location).
+  #checkLate(request: Request): void {
+    try {
+      this.checkRedirect(request);
+    } catch (error) {
+      request.app?.logError(request, error);
+      this.clear();
+      this.headers.delete("location");
+      this.#status = 500;
+      this.#statusMessage = undefined;
+      this.#chunks.push("500 Internal Server Error\n");
+      this.headers.set("content-type", "text/plain; charset=utf-8");
+    }
   }
 
   /** The status code. */
@@ -120,10 +179,14 @@ export class Response {
     this.#statusMessage = checkReason(message);
   }
 
-  /** Set the status and, optionally, a custom reason phrase (no CR or LF). */
+  /**
+   * Set the status and, optionally, a custom reason phrase (no CR, LF or
+   * other controls, Latin-1 only). The status is a final one: an integer
+   * from 200 to 599; anything else (a 1xx, 999, `NaN`) is a `RangeError`,
+   * so it never reaches the wire.
+   */
   setStatus(code: number, message?: string): this {
-    if (!Number.isInteger(code) || code < 100 || code > 999) throw new RangeError(`Invalid status code: ${code}`);
-    this.#status = code;
+    this.#status = checkStatus(code);
     this.#statusMessage = message === undefined ? undefined : checkReason(message);
     return this;
   }
@@ -319,8 +382,15 @@ export class Response {
   }
 
   /** Tell the client to drop a cookie (same `path` and `domain` as when it was set). */
+  /**
+   * Tell the client to drop a cookie (same `path` and `domain` as when it
+   * was set). With `sameSite: "none"` it is sent `Secure`, as Django does:
+   * browsers ignore a `SameSite=None` cookie without it, and the cookie
+   * would stay.
+   */
   deleteCookie(name: string, options: Pick<CookieOptions, "path" | "domain" | "secure" | "sameSite" | "partitioned"> = {}): this {
-    return this.setCookie(name, "", { ...options, maxAge: 0, expires: new Date(0) });
+    const secure = options.secure === true || String(options.sameSite).toLowerCase() === "none" || undefined;
+    return this.setCookie(name, "", { ...options, secure, maxAge: 0, expires: new Date(0) });
   }
 
   /**
@@ -355,7 +425,10 @@ export class Response {
    * in-process requests alike, so tests see what a client would. `request`
    * lets a subclass answer conditional requests (`FileResponse` does).
    */
-  prepare(head: boolean, _request?: Request): void {
+  prepare(head: boolean, request?: Request): void {
+    // A redirect that reached the wire unchecked (returned by middleware,
+    // which no conversion sees): checked here, and refused as a bare 500.
+    if (this.#pendingHost && request !== undefined) this.#checkLate(request);
     const status = this.#status;
     if (status === 204 || status === 304 || status < 200) {
       this.clear();
@@ -372,6 +445,34 @@ export class Response {
     }
     if (head) this.clear();
   }
+}
+
+// What a redirect to another host is refused with: an error naming the options.
+function refuseOtherHost(location: string, request: Request): void {
+  const other = redirectHost(location, request.scheme, request.host);
+  if (other === undefined || (other !== "" && request.settings.redirectHosts?.has(other) === true)) return;
+  throw new TypeError(
+    `Refusing to redirect to ${JSON.stringify(location.slice(0, 100))}: it leaves this host${other === "" ? "" : ` for ${other}`}. Pass { allowOtherHost: true } to redirect anyway, or list the host in the application option redirectHosts.`,
+  );
+}
+
+/**
+ * Throw the error a redirect target on another host is refused with, unless
+ * it stays on the request's host or goes to one of `redirectHosts`
+ * (`handler.redirect()` checks at once; `Response.redirect()` when sent).
+ */
+export function checkRedirectHost(location: string, request: Request): void {
+  if (hasScheme(location)) refuseOtherHost(location, request);
+}
+
+function checkStatus(code: number): number {
+  if (typeof code === "number" && Number.isInteger(code) && code >= 200 && code <= 599) return code;
+  const shown = typeof code === "number" ? String(code) : JSON.stringify(code);
+  throw new RangeError(
+    typeof code === "number" && code >= 100 && code < 200
+      ? `A response status is final: ${shown} is informational (1xx), which never ends a response; use 200 to 599.`
+      : `A response status is an integer from 200 to 599, not ${shown}.`,
+  );
 }
 
 // A failed stream has already cut the connection; there is nobody left to
@@ -391,7 +492,9 @@ export function checkCookieSize(name: string, value: string, advice = "store les
 }
 
 function checkReason(message: string): string {
-  if (INVALID_REASON.test(message)) throw new TypeError(`Invalid status message ${JSON.stringify(message)}: CR, LF and NUL are not allowed.`);
+  if (INVALID_REASON.test(message)) {
+    throw new TypeError(`Invalid status message ${JSON.stringify(message)}: control characters (CR, LF, NUL, ...) and characters outside Latin-1 are not allowed.`);
+  }
   return message;
 }
 

@@ -4,6 +4,8 @@
  */
 import { compile, parse, pathToRegexp, type Key, type Token } from "path-to-regexp";
 import type { Handler, HandlerInstance, LazyHandler } from "./handler.js";
+import { isHandlerClass } from "./adapters.js";
+import { allowedSet, allowHeader, FUNCTION_METHODS, implementedMethods, isMethodToken } from "../http/methods.js";
 import { isConverter, type Converter } from "./converters.js";
 import { BadRequest, HttpError } from "../http/errors.js";
 import { assertSafeRegExp } from "../security/redos.js";
@@ -42,9 +44,16 @@ export type HandlerFor<P extends Pattern, Params = P extends string ? RouteParam
 export interface RouteOptions {
   /** A name for URL building (`app.uriFor(name)`). */
   name?: string;
-  /** The methods this route serves; others get 405 with `Allow`. All when absent. */
+  /**
+   * The methods this route serves (HTTP tokens); others get 405 with
+   * `Allow`. `HEAD` is served wherever `GET` is, and `OPTIONS` is always
+   * answered (see the guide's OPTIONS rule). When absent: for a class
+   * handler, the methods it implements; for a function, `GET`, `HEAD`,
+   * `POST`, `PUT`, `PATCH`, `DELETE` and `OPTIONS` (`TRACE` and extension
+   * methods only when listed here).
+   */
   methods?: readonly string[];
-  /** The schemes this route serves (`["https"]`); others do not match. */
+  /** The schemes this route serves (`["https"]`, `http` or `https` only); others do not match. */
   schemes?: readonly string[];
   /**
    * The host this route serves, a template with `.` as the separator
@@ -54,7 +63,7 @@ export interface RouteOptions {
   host?: string;
   /** Values for parameters absent from the path, passed to the handler and used when building. */
   defaults?: Record<string, string | number>;
-  /** A route only for URL building: it never matches a request. */
+  /** A route only for URL building: it never matches a request, so it needs a `name`. */
   buildOnly?: boolean;
   /** The handler method to call instead of the one named after the HTTP verb. */
   handlerMethod?: string;
@@ -186,6 +195,10 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
   readonly middleware: readonly Middleware[] | undefined;
   /** The route's middleware composed around its adapted handler, cached by the router with the adapter. */
   chain: ((request: Request) => unknown) | undefined = undefined;
+  #served: ReadonlySet<string> | undefined;
+  #allowed: ReadonlySet<string> | undefined;
+  #allow: string | undefined;
+  #answersOptions = true;
 
   readonly #regexp: RegExp;
   readonly #keys: readonly Key[] | undefined;
@@ -201,6 +214,8 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     this.handler = handler;
     this.options = options;
     this.name = options.name;
+    const label = `Route ${JSON.stringify(String(pattern))}`;
+    checkDefinition(label, options);
     this.methods = options.methods ? new Set(options.methods.map((m) => m.toUpperCase())) : undefined;
     this.schemes = options.schemes ? new Set(options.schemes.map((s) => s.toLowerCase())) : undefined;
     this.host = options.host === undefined ? undefined : new HostPattern(options.host);
@@ -211,9 +226,10 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     this.bodyLimit = options.bodyLimit;
     this.#settings = resolveSettings(DEFAULT_SETTINGS, overridesOf(options), handler);
     this.middleware = options.middleware !== undefined && options.middleware.length > 0 ? checkMiddleware(options.middleware, `Route ${String(pattern)}`) : undefined;
+    this.#settleMethods(DEFAULT_SETTINGS.allowedMethods);
     if (typeof pattern === "string") {
       if (!pattern.startsWith("/")) throw new TypeError(`A route template must start with "/": ${JSON.stringify(pattern)}`);
-      const data = parse(pattern, { encodePath: encodeLiteral });
+      const data = parseTemplate(pattern);
       const { regexp, keys } = pathToRegexp(data, { trailing: false, sensitive: true });
       this.#regexp = regexp;
       this.#keys = keys;
@@ -266,6 +282,69 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
    */
   settle(base: Settings): void {
     this.#settings = resolveSettings(base, overridesOf(this.options), this.handler);
+    this.#settleMethods(base.allowedMethods);
+  }
+
+  /**
+   * The methods the matcher lets through to this route, or `undefined` for
+   * all (a class handler then answers what it does not implement with 405):
+   * `methods` with `HEAD` beside `GET` and `OPTIONS`; for a function (or a
+   * `handlerMethod`) without `methods`, `GET`, `HEAD`, `POST`, `PUT`,
+   * `PATCH`, `DELETE` and `OPTIONS`.
+   */
+  get served(): ReadonlySet<string> | undefined {
+    return this.#served;
+  }
+
+  /**
+   * The methods this route answers, as `Allow` lists them, computed when
+   * the route is added (see `allowedSet`): `methods` when given, else what
+   * a class handler implements or what a function serves; `HEAD` with
+   * `GET`, and `OPTIONS`, among the app's `allowedMethods`, sorted.
+   * `undefined` for a lazy handler, whose class is known only once loaded.
+   */
+  get allowed(): ReadonlySet<string> | undefined {
+    return this.#allowed;
+  }
+
+  /** {@link allowed} as an `Allow` header value (`"GET, HEAD, OPTIONS"`), or `undefined`. */
+  get allow(): string | undefined {
+    return this.#allow;
+  }
+
+  /**
+   * Whether the handler answers `OPTIONS` itself: a class handler (its
+   * `options()`, or `RequestHandler`'s 204 with `Allow`), a lazy one, or a
+   * function whose route lists `OPTIONS` in `methods`. When false, the
+   * router answers it: 204 with `Allow`.
+   */
+  get answersOptions(): boolean {
+    return this.#answersOptions;
+  }
+
+  // What the route serves and allows, for the app's `allowedMethods`: once
+  // when made, again when added to a router (see `served` and `allowed`).
+  #settleMethods(allowedMethods: ReadonlySet<string>): void {
+    const handler = this.handler;
+    const isClass = isHandlerClass(handler);
+    // One callable for every verb: a function, or a class's handlerMethod.
+    const single = (typeof handler === "function" && !isClass) || (isClass && this.handlerMethod !== undefined);
+    let served: Set<string> | undefined;
+    let declared: Iterable<string> | undefined;
+    if (this.methods !== undefined) {
+      declared = this.methods;
+      served = new Set(this.methods);
+      if (served.has("GET")) served.add("HEAD");
+      served.add("OPTIONS");
+    } else if (single) {
+      declared = served = new Set(FUNCTION_METHODS);
+    } else if (isClass) {
+      declared = implementedMethods(handler.prototype as object, allowedMethods);
+    }
+    this.#served = served;
+    this.#allowed = declared === undefined ? undefined : allowedSet(declared, allowedMethods);
+    this.#allow = this.#allowed === undefined ? undefined : allowHeader(this.#allowed);
+    this.#answersOptions = single ? this.methods?.has("OPTIONS") === true : true;
   }
 
   /** Whether this is a JSON route (`jsonErrors: true`): its errors are answered as JSON. */
@@ -357,6 +436,50 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     const qs = search.toString();
     if (qs) path += `?${qs}`;
     return path;
+  }
+}
+
+// Definitions that can never work are errors when the route is made, naming
+// the route, rather than a route that silently never matches.
+function checkDefinition(label: string, options: RouteOptions): void {
+  if (options.buildOnly && options.name === undefined) {
+    throw new TypeError(`${label} is buildOnly but has no name: it never matches a request, so it can only be used by name (give it one).`);
+  }
+  if (options.methods !== undefined) {
+    if (typeof options.methods === "string" || !Array.isArray(options.methods)) {
+      throw new TypeError(`${label}: methods is a list of HTTP methods (["GET", "POST"]), not ${JSON.stringify(options.methods)}.`);
+    }
+    for (const method of options.methods) {
+      if (!isMethodToken(method)) throw new TypeError(`${label}: ${JSON.stringify(method)} in methods is not an HTTP method (a token such as "GET" or "PROPFIND").`);
+    }
+  }
+  if (options.handlerMethod !== undefined && (typeof options.handlerMethod !== "string" || options.handlerMethod === "")) {
+    throw new TypeError(`${label}: handlerMethod names a method of the handler class, a string, not ${JSON.stringify(options.handlerMethod)}.`);
+  }
+  if (options.schemes !== undefined) {
+    if (typeof options.schemes === "string" || !Array.isArray(options.schemes)) throw new TypeError(`${label}: schemes is a list (["https"]), not ${JSON.stringify(options.schemes)}.`);
+    for (const scheme of options.schemes) {
+      if (typeof scheme !== "string" || !/^https?$/i.test(scheme)) throw new TypeError(`${label}: schemes may hold "http" and "https" only, not ${JSON.stringify(scheme)}.`);
+    }
+  }
+}
+
+// path-to-regexp's own error names an index; say which character it is,
+// with the template, so the mistake is found without counting.
+function parseTemplate(template: string): ReturnType<typeof parse> {
+  try {
+    return parse(template, { encodePath: encodeLiteral });
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    const at = /at index (\d+)/.exec(message);
+    const index = at === null ? undefined : Number(at[1]);
+    const char = index === undefined ? undefined : template[index];
+    const where = index === undefined ? "" : char === undefined ? ` (at its end, index ${index})` : ` (the character ${JSON.stringify(char)} at index ${index})`;
+    const reason = message.replace(/; visit https?:\/\/\S+ for info$/, "").replace(/ at index \d+.*$/, "");
+    throw new TypeError(
+      `Route template ${JSON.stringify(template)} cannot be read${where}: ${reason}. Parameters are :name, wildcards *name, optional parts {...}; escape other special characters with a backslash.`,
+      { cause: error },
+    );
   }
 }
 

@@ -4,12 +4,13 @@
  */
 import { defaultAdapter, type Adapter } from "./adapters.js";
 import { MethodNotAllowed, NotFound } from "../http/errors.js";
+import { allowHeader } from "../http/methods.js";
 import type { Request } from "./request.js";
-import type { Response } from "./response.js";
+import { Response } from "./response.js";
 import { matchOtherSlash } from "./trailing-slash.js";
 import { compose, handlerEndpoint, registerMiddleware } from "./middleware.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
-import { Route, type BuildOptions, type Handler, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
+import { Route, type BuildOptions, type Handler, type PathMatch, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
 
 export type { RouteMatch } from "./route.js";
 
@@ -156,8 +157,10 @@ export class Router {
 
   /**
    * The default matcher: the first route whose pattern, `schemes` and
-   * `methods` accept the request. A path that some route matches but not
-   * for this method is a 405 with `Allow`; no path match is a 404.
+   * methods (`route.served`) accept the request. A path that some route
+   * matches but not for this method is a 405 whose `Allow` is the union of
+   * those routes' `allowed` methods (as `OPTIONS` answers it); no path
+   * match is a 404.
    *
    * Only the routes that can match are tried: those whose literal first
    * segment (`Route.firstSegment`) is the path's, and those that have none,
@@ -167,37 +170,71 @@ export class Router {
   defaultMatcher(request: Request): RouteMatch {
     const rawPath = request.rawPath;
     const method = request.method;
-    let allowed: Set<string> | undefined;
-    // perf: routes1000, regex1000. Built once, on the first match after a change.
-    let index = this.#index;
-    if (index === undefined || index.size !== this.routes.length) index = this.#index = indexRoutes(this.routes);
-    let candidates = index.rest;
-    if (rawPath.charCodeAt(0) === 47 /* "/" */) {
-      const end = rawPath.indexOf("/", 1);
-      candidates = index.bySegment.get(end === -1 ? rawPath.slice(1) : rawPath.slice(1, end)) ?? index.rest;
-    }
-    for (const route of candidates) {
+    let refused = false;
+    for (const route of this.#candidates(rawPath)) {
       const m = route.matchPath(rawPath);
       if (m === null) continue;
       if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
       if (route.host !== undefined && !route.host.matchInto(request.hostname, m.kwargs)) continue;
-      const methods = route.methods;
-      if (methods !== undefined && !methods.has(method) && !(method === "HEAD" && methods.has("GET"))) {
-        allowed ??= new Set();
-        for (const m of methods) allowed.add(m);
+      const served = route.served;
+      if (served !== undefined && !served.has(method)) {
+        refused = true;
         continue;
       }
       return { route, args: m.args, kwargs: m.kwargs };
     }
-    if (allowed !== undefined) {
-      throw new MethodNotAllowed(undefined, { headers: { allow: [...allowed].sort().join(", ") } });
-    }
+    // Only a refused method pays for the union of the routes' Allow.
+    if (refused) throw new MethodNotAllowed(undefined, { headers: { allow: this.allow(request) } });
     // Only a path no route matched pays for the trailing-slash policy.
     if (this.#slashPolicies) {
       const other = matchOtherSlash(this.routes, request);
       if (other !== undefined) return other;
     }
     throw new NotFound();
+  }
+
+  // The routes that can match a path, in route order: those whose literal
+  // first segment is the path's, and those that have none.
+  #candidates(rawPath: string): readonly Route[] {
+    // perf: routes1000, regex1000. Built once, on the first match after a change.
+    let index = this.#index;
+    if (index === undefined || index.size !== this.routes.length) index = this.#index = indexRoutes(this.routes);
+    if (rawPath.charCodeAt(0) !== 47 /* "/" */) return index.rest;
+    const end = rawPath.indexOf("/", 1);
+    return index.bySegment.get(end === -1 ? rawPath.slice(1) : rawPath.slice(1, end)) ?? index.rest;
+  }
+
+  /**
+   * The `Allow` header for a request's path: the union of the `allowed`
+   * methods of the routes whose pattern (and `schemes`, `host`) match it, in route
+   * order, up to the first route that takes every method (a class handler's,
+   * which answers the rest itself). `OPTIONS` and the 405s of the router and
+   * of `RequestHandler` all answer with it, so they always agree. `own` is
+   * what a handler knows of itself, for a route that could not compute it
+   * (a lazy handler). Costs a pattern test per candidate route: only
+   * `OPTIONS` and 405 answers pay it.
+   *
+   * @example
+   * app.router.allow(Request.blank("/users/7")); // "DELETE, GET, HEAD, OPTIONS, PUT"
+   */
+  allow(request: Request, own?: Iterable<string>): string {
+    const rawPath = request.rawPath;
+    const methods = new Set<string>();
+    for (const route of this.#candidates(rawPath)) {
+      let m: PathMatch | null;
+      try {
+        m = route.matchPath(rawPath);
+      } catch {
+        continue; // an undecodable or unconvertible parameter: not a match here
+      }
+      if (m === null) continue;
+      if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
+      if (route.host !== undefined && !route.host.matchInto(request.hostname, m.kwargs)) continue;
+      for (const method of route.allowed ?? own ?? []) methods.add(method);
+      if (route.served === undefined) break;
+    }
+    if (methods.size === 0 && own !== undefined) for (const method of own) methods.add(method);
+    return allowHeader([...methods].sort());
   }
 
   /** Make the adapter for a handler (through the adapter factory in force). */
@@ -219,7 +256,10 @@ export class Router {
   /**
    * The default dispatcher: match, record the match on the request
    * (`route`, `routeArgs`, `routeKwargs`), adapt the handler (once per
-   * route) and call it. Resolves to whatever the handler returned.
+   * route) and call it. Resolves to whatever the handler returned. An
+   * `OPTIONS` request to a route whose handler does not answer it
+   * (`route.answersOptions`) is answered here, inside the route's
+   * middleware: 204 with `Allow` (see `allow`).
    */
   defaultDispatcher(request: Request, response: Response): unknown {
     const { route, args, kwargs } = this.match(request);
@@ -228,10 +268,22 @@ export class Router {
     request.routeArgs = args;
     request.routeKwargs = kwargs;
     const adapter = (route.adapter ??= this.adapt(route.handler)) as Adapter;
-    if (route.middleware === undefined) return adapter(request, response);
+    if (route.middleware === undefined) {
+      return request.method === "OPTIONS" && !route.answersOptions ? this.#answerOptions(request) : adapter(request, response);
+    }
     // The route's own middleware, around its handler: composed once, with the adapter.
-    route.chain ??= compose(route.middleware, handlerEndpoint(adapter, answerError), answerError);
+    route.chain ??= compose(route.middleware, handlerEndpoint(route.answersOptions ? adapter : this.#withOptions(adapter), answerError), answerError);
     return route.chain(request);
+  }
+
+  // OPTIONS on a route whose handler does not answer it: 204 with Allow.
+  #answerOptions(request: Request): Response {
+    return new Response(undefined, 204, { allow: this.allow(request) });
+  }
+
+  // The adapter of such a route as its middleware's endpoint, made once per route.
+  #withOptions(adapter: Adapter): Adapter {
+    return (request, response) => (request.method === "OPTIONS" ? this.#answerOptions(request) : adapter(request, response));
   }
 
   /**

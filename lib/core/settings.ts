@@ -7,9 +7,11 @@
  */
 import { DEFAULT_BODY_LIMIT } from "../http/body-reader.js";
 import type { JsonOptions, JsonParse } from "../http/json-encoder.js";
+import { STANDARD_METHODS } from "../http/methods.js";
 import { DEFAULT_MAX_PARAMS } from "../http/multi-dict.js";
 import type { ProxyTrust } from "../security/proxy-trust.js";
 import type { Signer } from "../security/signer.js";
+import type { HostList } from "../security/host-guard.js";
 
 /** How a route treats a trailing slash the template does not have (or lacks one it has). */
 export type TrailingSlash = "strict" | "redirect" | "ignore";
@@ -50,6 +52,12 @@ export interface Settings {
    * and sessions then refuse to run.
    */
   readonly signer: Signer | undefined;
+  /** The methods served at all (the app's `allowedMethods`); `Allow` lists only these. */
+  readonly allowedMethods: ReadonlySet<string>;
+  /** The hosts requests may name (the app's `allowedHosts`), or `undefined` for any valid host. */
+  readonly allowedHosts: HostList | undefined;
+  /** The other hosts redirects may go to without `allowOtherHost` (the app's `redirectHosts`). */
+  readonly redirectHosts: HostList | undefined;
 }
 
 /** The settings of an application given no options, and of requests made outside one. */
@@ -65,6 +73,9 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   trailingSlash: "strict",
   timeout: undefined,
   signer: undefined,
+  allowedMethods: new Set(STANDARD_METHODS),
+  allowedHosts: undefined,
+  redirectHosts: undefined,
 });
 
 /** What a route may set over the application's settings (a subset of `RouteOptions`). */
@@ -86,12 +97,15 @@ export interface RouteOverrides {
  */
 export function resolveSettings(base: Settings, route: RouteOverrides, handler?: unknown): Settings {
   const handlerLimit = (handler as { bodyLimit?: unknown } | null | undefined)?.bodyLimit;
+  // A JSON view (`jsonView()`, `JsonHandler`) says so with `jsonErrors`:
+  // its route's errors, the router's 404 and 405 included, are JSON.
+  const handlerJson = (handler as { jsonErrors?: unknown } | null | undefined)?.jsonErrors === true;
   return Object.freeze({
     ...base,
     bodyLimit: route.bodyLimit ?? (typeof handlerLimit === "number" ? handlerLimit : base.bodyLimit),
     timeout: route.timeout ?? base.timeout,
     trailingSlash: route.trailingSlash ?? base.trailingSlash,
     problemDetails: route.problemDetails ?? base.problemDetails,
-    jsonErrors: route.jsonErrors ?? base.jsonErrors,
+    jsonErrors: route.jsonErrors ?? (handlerJson || base.jsonErrors),
   });
 }

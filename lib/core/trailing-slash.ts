@@ -3,7 +3,8 @@
  * keeps it from a route. Consulted only after nothing matched, so matching
  * itself pays nothing for it.
  */
-import { HttpError } from "../http/errors.js";
+import { redirectError } from "../http/errors.js";
+import { encodeNonAscii } from "../security/safe-redirect.js";
 import type { Request } from "./request.js";
 import type { Route, RouteMatch, TrailingSlash } from "./route.js";
 
@@ -32,13 +33,20 @@ export function matchOtherSlash(routes: readonly Route[], request: Request): Rou
     if (m === null) continue;
     if (route.schemes !== undefined && !route.schemes.has(request.scheme)) continue;
     if (route.host !== undefined && !route.host.matchInto(request.hostname, m.kwargs)) continue;
-    const methods = route.methods;
     const method = request.method;
-    if (methods !== undefined && !methods.has(method) && !(method === "HEAD" && methods.has("GET"))) continue;
+    if (route.served !== undefined && !route.served.has(method)) continue;
     if (slashPolicy(route) === "ignore") return { route, args: m.args, kwargs: m.kwargs };
-    const location = other.replace(/^\/+/, "/") + (request.queryString ? `?${request.queryString}` : "");
+    // Non-ASCII (raw UTF-8 over HTTP/2) is encoded: a header cannot carry it.
+    const location = encodeNonAscii(collapseLeadingSlashes(other) + (request.queryString ? `?${request.queryString}` : ""));
     const status = method === "GET" || method === "HEAD" ? 301 : 308;
-    throw new HttpError(status, { message: `Moved to ${location}`, headers: { location } });
+    throw redirectError(status, location);
   }
   return undefined;
+}
+
+// `//evil.example/` as a path: one leading slash, counted rather than matched.
+function collapseLeadingSlashes(path: string): string {
+  let i = 0;
+  while (path.charCodeAt(i) === 47 /* / */) i++;
+  return i <= 1 ? path : path.slice(i - 1);
 }

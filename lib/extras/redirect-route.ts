@@ -22,17 +22,25 @@ export interface RedirectRouteOptions extends RouteOptions {
    * `trailingSlash: "redirect"`.
    */
   strictSlash?: boolean;
+  /**
+   * Let the target be on another host (`https://new.example/`). Without it
+   * such a target is refused with a logged 500, as every redirect is,
+   * unless the host is in the app's `redirectHosts`.
+   */
+  allowOtherHost?: boolean;
 }
 
 /**
  * A route that redirects. The target is a URL, a named route (built with
  * the params matched here, plus any given), or a function. Query strings
- * are not carried over unless the target does so.
+ * are not carried over unless the target does so. The target is checked as
+ * any redirect's (`Response.redirect`): another host needs `allowOtherHost`.
  *
  * @example
  * new RedirectRoute("/old-blog/:slug", { name: "post" });          // 301 to the "post" route, same slug
  * new RedirectRoute("/home", "/", { permanent: false });            // 302 to /
  * new RedirectRoute("/docs/", "/documentation/", { strictSlash: true }); // /docs and /docs/ both redirect
+ * new RedirectRoute("/blog/*rest", "https://blog.example/", { allowOtherHost: true });
  */
 export class RedirectRoute<const P extends Pattern = Pattern, const N extends string = string> extends Route<P, N> {
   /** Where this route redirects to. */
@@ -42,9 +50,10 @@ export class RedirectRoute<const P extends Pattern = Pattern, const N extends st
     const status = options.status ?? (options.permanent === false ? 302 : 301);
     if (status < 300 || status > 399) throw new RangeError(`A redirect status is 3xx, not ${status}.`);
     const trailingSlash = options.strictSlash ? "redirect" : options.trailingSlash;
+    const policy = { allowOtherHost: options.allowOtherHost === true };
     // One handler per route, made at registration.
     const handler = (request: Request, params?: Record<string, any>) =>
-      Response.redirect(resolveTarget(target, request, request.route?.named ? (params ?? {}) : {}), status);
+      Response.redirect(resolveTarget(target, request, request.route?.named ? (params ?? {}) : {}), status, policy);
     super(pattern, handler as never, { ...options, trailingSlash });
     this.target = target;
   }

@@ -7,6 +7,7 @@
  * first, then `app.errorHandlers[status]`, then the built-in error page.
  */
 import { STATUS_CODES } from "node:http";
+import { isProxy } from "node:util/types";
 
 /** What every `HttpError` constructor accepts besides the message. */
 export interface HttpErrorOptions {
@@ -47,10 +48,14 @@ export class HttpError extends Error {
   readonly expose: boolean;
 
   constructor(status: number, options: AbortOptions = {}) {
-    // A bad status is a programming error: fail here, where it was made,
-    // rather than when the error page tries to send it.
-    if (!Number.isInteger(status) || status < 100 || status > 999) {
-      throw new RangeError(`An HttpError needs a status from 100 to 999, not ${String(status)}.`);
+    // A status that is not an error is a programming error (finalhandler
+    // answers it with a 500, and so do we): fail here, where it was made,
+    // so that the 500 is logged with this message and a 1xx or 999 never
+    // reaches the wire.
+    if (!isErrorStatus(status) && !(makingRedirect && Number.isInteger(status) && status >= 300 && status <= 399)) {
+      throw new RangeError(
+        `An HttpError's status is an error status, an integer from 400 to 599, not ${typeof status === "number" ? String(status) : JSON.stringify(status)}: answer other statuses with a Response (Response.redirect() for 3xx).`,
+      );
     }
     super(options.message ?? reasonPhrase(status), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -59,6 +64,41 @@ export class HttpError extends Error {
     this.detail = options.detail;
     this.expose = options.expose ?? status < 500;
   }
+}
+
+/** Whether `status` is an error status: an integer from 400 to 599, what an `HttpError` carries. */
+export function isErrorStatus(status: unknown): status is number {
+  return typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599;
+}
+
+// Set only while `redirectError()` makes the one kind of HttpError with a 3xx.
+let makingRedirect = false;
+
+/**
+ * The redirect the framework itself raises before any handler runs (the
+ * trailing-slash policy): the one `HttpError` with a 3xx status, answered
+ * with `Location` and never logged. Not part of the package's exports:
+ * handlers redirect with `Response.redirect()` or `handler.redirect()`, whose
+ * targets are checked.
+ */
+export function redirectError(status: 301 | 302 | 307 | 308, location: string): HttpError {
+  makingRedirect = true;
+  try {
+    return new HttpError(status, { message: `Moved to ${location}`, headers: { location } });
+  } finally {
+    makingRedirect = false;
+  }
+}
+
+/**
+ * A thrown value the error path can read: the value itself, or, for a
+ * `Proxy` (whose traps may throw on `instanceof` or any property read), a
+ * plain `Error` standing for it. Anything may be thrown; the answer must
+ * still be a 500.
+ */
+export function readableError(error: unknown): unknown {
+  if (isProxy(error)) return new Error("A Proxy was thrown (its traps are not run by the error path).");
+  return error;
 }
 
 /** The standard reason phrase of a status (`404` → `Not Found`), or `Unknown Status`. */
@@ -152,7 +192,9 @@ export function httpError(status: number, options: AbortOptions = {}): HttpError
 
 /**
  * End the current request with an HTTP error: throws the `HttpError` for
- * `status`. Usable anywhere in a request's call chain.
+ * `status`. Usable anywhere in a request's call chain. A status that is not
+ * an error status (outside 400 to 599: `abort(302)`, `abort(999)`) throws a
+ * `RangeError` instead, which the application answers with a logged 500.
  *
  * @example
  * if (!user) abort(404, { message: "No such user" });

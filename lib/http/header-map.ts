@@ -9,9 +9,12 @@ export type HeaderValue = string | string[];
 /** What a `HeaderMap` can be made from. */
 export type HeadersInit = HeaderMap | Record<string, HeaderValue | number | undefined> | Iterable<readonly [string, string]>;
 
-// perf: a value is checked once, when it is set; CR, LF and NUL would let a
-// value start a new header or end the head (header injection).
-const INVALID_VALUE = /[\r\n\0]/;
+// perf: a value is checked once, when it is set. CR, LF and NUL would let a
+// value start a new header or end the head (header injection); the other
+// controls and characters outside Latin-1 make Node's `writeHead` throw,
+// which would reset the socket while `getResponse()` reported success. This
+// is exactly the set Node refuses, so both agree.
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 // perf: hello. `Object.create(null)` gives V8 a slow dictionary-mode object,
@@ -30,8 +33,10 @@ const KNOWN_NAMES = new Set([
 /**
  * Case-insensitive headers that keep repeated values apart. Names are stored
  * lower case, which is also how they are sent (HTTP header names are
- * case-insensitive). Values containing CR, LF or NUL are refused with an
- * error, so no header can be injected through user input.
+ * case-insensitive). Values containing CR, LF, NUL or another control
+ * character, or a character outside Latin-1, are refused with an error
+ * where they are set, so no header can be injected through user input and
+ * nothing set here makes the response fail on the socket.
  *
  * @example
  * const headers = new HeaderMap({ "Content-Type": "text/plain" });
@@ -172,7 +177,9 @@ function checkName(name: string): string {
 
 function checkValue(name: string, value: string): string {
   if (INVALID_VALUE.test(value)) {
-    throw new TypeError(`Invalid value for header "${name}": CR, LF and NUL are not allowed (header injection).`);
+    throw new TypeError(
+      `Invalid value for header "${name}": CR, LF, NUL and other control characters are not allowed (header injection), nor characters outside Latin-1 (percent-encode them, or use RFC 8187 for parameters).`,
+    );
   }
   return value;
 }

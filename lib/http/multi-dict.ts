@@ -10,14 +10,17 @@ export const DEFAULT_MAX_PARAMS = 1000;
 /**
  * A map from names to one or more values: strings for query strings and
  * urlencoded forms, `string | UploadedFile` for multipart forms (as the web's
- * `FormData`). `get` gives the first value (never an array), `getAll` every
- * value. Maps parsed from a request are immutable; `copy()` gives a mutable
- * one. Keys are kept in a `Map`, so
- * `__proto__`, `constructor` or `prototype` are ordinary keys.
+ * `FormData`). `get` gives the first value (never an array), `getLast` the
+ * last (Django's `q["a"]`), `getAll` every value, `lists()` each name with
+ * all its values. Maps parsed from a request are immutable; `copy()` gives
+ * a mutable one, which `set`, `append`, `setAll`, `setDefault`, `update`
+ * and `delete` change. Keys are kept in a `Map`, so `__proto__`,
+ * `constructor` or `prototype` are ordinary keys.
  *
  * @example
  * const q = MultiDict.parse("tag=a&tag=b&page=2");
  * q.get("tag");      // "a"
+ * q.getLast("tag");  // "b"
  * q.getAll("tag");   // ["a", "b"]
  * q.toString();      // "tag=a&tag=b&page=2"
  */
@@ -47,9 +50,12 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
    * without its `?`). `+` is a space; an invalid escape is kept as written.
    * More than `maxParams` pairs is a `BadRequest` (400), found without
    * decoding the rest, so a hostile 100,000-pair string costs little.
+   * Escapes are UTF-8 unless `charset` names another (`iso-8859-1`:
+   * `%E9` is `é`), as a form body's charset (`request.charset`) says.
    */
-  static parse(text: string, maxParams = DEFAULT_MAX_PARAMS): MultiDict<string> {
+  static parse(text: string, maxParams = DEFAULT_MAX_PARAMS, charset?: string): MultiDict<string> {
     const dict = new MultiDict<string>();
+    const decode = charset === undefined || charset === "utf-8" || charset === "utf8" ? decodeUtf8 : charsetDecoder(charset);
     const map = dict.#map;
     let count = 0;
     let start = 0;
@@ -93,6 +99,14 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     return values ? values[0] : fallback;
   }
 
+  /** The last value for `name` (Django's `q["name"]`), or `fallback` when there is none. */
+  getLast(name: string): V | undefined;
+  getLast<F>(name: string, fallback: F): V | F;
+  getLast(name: string, fallback?: unknown): unknown {
+    const values = this.#map.get(name);
+    return values ? values[values.length - 1] : fallback;
+  }
+
   /** Every value for `name`, in order; `[]` when there is none. */
   getAll(name: string): V[] {
     const values = this.#map.get(name);
@@ -112,6 +126,14 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
   /** Every `[name, value]` pair, a repeated name once per value. */
   *entries(): IterableIterator<[string, V]> {
     for (const [k, values] of this.#map) for (const v of values) yield [k, v];
+  }
+
+  /**
+   * Each distinct name with all its values, in first-seen order (Django's
+   * `lists()`); the arrays are copies.
+   */
+  *lists(): IterableIterator<[string, V[]]> {
+    for (const [k, values] of this.#map) yield [k, values.slice()];
   }
 
   /** Every value, a repeated name's values in order. */
@@ -149,6 +171,43 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     return this;
   }
 
+  /**
+   * Replace every value of `name` with `values` (Django's `setlist`); an
+   * empty list removes the name.
+   */
+  setAll(name: string, values: Iterable<V>): this {
+    this.#checkMutable();
+    const list = [...values];
+    if (list.length === 0) this.#map.delete(name);
+    else this.#map.set(name, list);
+    return this;
+  }
+
+  /**
+   * The last value of `name` if it has one (as Django's `setdefault`
+   * returns `q[name]`); otherwise set it to `value` and return `value`.
+   * Immutable maps refuse it either way.
+   */
+  setDefault(name: string, value: V): V {
+    this.#checkMutable();
+    const values = this.#map.get(name);
+    if (values) return values[values.length - 1]!;
+    this.#map.set(name, [value]);
+    return value;
+  }
+
+  /**
+   * Append the pairs of `other` (a `MultiDict`, `[name, value]` pairs, or a
+   * record whose arrays are several values), keeping the values already
+   * here, as Django's `QueryDict.update()` does.
+   */
+  update(other: Iterable<readonly [string, V]> | Record<string, V | readonly V[]>): this {
+    this.#checkMutable();
+    const pairs = Symbol.iterator in other ? [...(other as Iterable<readonly [string, V]>)] : new MultiDict<V>(other as Record<string, V | readonly V[]>).entries();
+    for (const [k, v] of pairs) this.append(k, v);
+    return this;
+  }
+
   /** Remove `name` and all its values. */
   delete(name: string): boolean {
     this.#checkMutable();
@@ -182,7 +241,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
   }
 }
 
-function decode(text: string): string {
+function decodeUtf8(text: string): string {
   if (text.indexOf("+") !== -1) text = text.replace(/\+/g, " ");
   if (text.indexOf("%") === -1) return text;
   try {
@@ -190,6 +249,41 @@ function decode(text: string): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * A decoder of urlencoded text whose escapes are bytes in `charset`: each
+ * run of `%XX` escapes is decoded as one byte sequence; other characters
+ * (already decoded from the body in that charset) are kept. An unknown
+ * charset is a `TypeError` here; `request.text()` answers it with a 415
+ * before a form gets this far.
+ */
+function charsetDecoder(charset: string): (text: string) => string {
+  const decoder = new TextDecoder(charset);
+  return (text) => {
+    if (text.indexOf("+") !== -1) text = text.replace(/\+/g, " ");
+    if (text.indexOf("%") === -1) return text;
+    let out = "";
+    let i = 0;
+    while (i < text.length) {
+      const bytes: number[] = [];
+      while (text.charCodeAt(i) === 37 /* % */ && isHexByte(text, i + 1)) {
+        bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+        i += 3;
+      }
+      if (bytes.length > 0) out += decoder.decode(Uint8Array.from(bytes));
+      if (i < text.length) out += text[i++];
+    }
+    return out;
+  };
+}
+
+function isHexByte(text: string, at: number): boolean {
+  return at + 1 < text.length && isHex(text.charCodeAt(at)) && isHex(text.charCodeAt(at + 1));
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 function encode(text: string): string {

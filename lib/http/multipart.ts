@@ -38,6 +38,8 @@ export interface MultipartOptions {
   memoryThreshold: number;
   /** Where temporary files go. Default: `os.tmpdir()`. */
   tmpDir: string;
+  /** The charset of text fields that do not name their own: `request.charset` when set, else UTF-8. */
+  charset?: string;
 }
 
 const SLICE = 64 * 1024;
@@ -229,6 +231,7 @@ function makeParser(contentType: string, options: MultipartOptions): busboy.Busb
   return busboy({
     headers: { "content-type": contentType },
     defParamCharset: "utf8",
+    defCharset: options.charset ?? "utf8",
     limits: {
       // busboy stops at the limit itself (a file of exactly maxFileSize bytes
       // is "truncated"); ours are the most bytes allowed.

@@ -1,8 +1,10 @@
 /**
  * JSON views, django-jsonview's idea: a handler whose every answer is JSON,
- * its errors included. `jsonView(fn)` for functions, `JsonHandler` for
- * classes.
+ * its errors included. `jsonView(fn)` for functions (and classes),
+ * `JsonHandler` for classes.
  */
+import { isHandlerClass, isThenable } from "../core/adapters.js";
+import { readableError } from "../http/errors.js";
 import { errorStatus } from "./error-body.js";
 import { renderError } from "./error-page.js";
 import { jsonContentType, stringifyWith, type JsonOptions } from "../http/json-encoder.js";
@@ -58,15 +60,24 @@ export function jsonResponse(result: unknown, request: Request, options?: JsonVi
  * sees it).
  */
 export function jsonErrorResponse(error: unknown, request: Request, options?: JsonViewOptions, debug: boolean = request.settings.debug): Response {
+  error = readableError(error);
   if (errorStatus(error) >= 500) request.app?.logError(request, error);
   return renderError(request, error, { format: "json", json: options, debug, hidden: HIDDEN_ERROR_MESSAGE });
 }
 
+/** A `RequestHandler` subclass, as `jsonView()` takes one. */
+type HandlerSubclass = abstract new (request: Request, response: never) => RequestHandler;
+
 /**
- * Wrap a function handler so that everything it returns or throws is
- * answered as JSON (see {@link jsonResponse} and {@link jsonErrorResponse}).
- * `options` override the app's `json` options for this view: a faster
- * `stringify`, an `indent`, a `contentType`.
+ * Wrap a handler so that everything it returns or throws is answered as
+ * JSON (see {@link jsonResponse} and {@link jsonErrorResponse}). A function
+ * gives a function; a `RequestHandler` subclass gives a subclass of it with
+ * `JsonHandler`'s behaviour (django-jsonview's `json_view(MyView.as_view())`):
+ * its methods' results as JSON, and every error it throws or its own
+ * `handleException` passes on. Either way the route's errors, the router's
+ * 404 and 405 included, are JSON too, without `jsonErrors: true` on the
+ * route. `options` override the app's `json` options for this view: a
+ * faster `stringify`, an `indent`, a `contentType`.
  *
  * An array is read by the tuple grammar (`readTuple`): `[data, 201]` is
  * data with a status; an array that fits no tuple (`[3, 120]`) is data.
@@ -77,12 +88,14 @@ export function jsonErrorResponse(error: unknown, request: Request, options?: Js
  *   if (!user) throw new NotFound("No such user");   // {"error":404,"message":"No such user"}
  *   return [user, 200, { "cache-control": "no-store" }];
  * }));
+ * new Route("/api/items", jsonView(ItemHandler));     // a class: its results and errors as JSON
  */
-export function jsonView<Args extends unknown[]>(
-  fn: (request: Request, ...args: Args) => unknown,
-  options?: JsonViewOptions,
-): (request: Request, ...args: Args) => Promise<Response> {
-  const view = async function (this: unknown, request: Request, ...args: Args): Promise<Response> {
+export function jsonView<Args extends unknown[]>(fn: (request: Request, ...args: Args) => unknown, options?: JsonViewOptions): (request: Request, ...args: Args) => Promise<Response>;
+export function jsonView<C extends HandlerSubclass>(cls: C, options?: JsonViewOptions): C;
+export function jsonView(target: Function, options?: JsonViewOptions): Function {
+  if (isHandlerClass(target)) return jsonClass(target as unknown as typeof RequestHandler, options);
+  const fn = target as (request: Request, ...args: unknown[]) => unknown;
+  const view = async function (this: unknown, request: Request, ...args: unknown[]): Promise<Response> {
     try {
       return jsonResponse(await fn.call(this, request, ...args), request, options);
     } catch (error) {
@@ -91,6 +104,38 @@ export function jsonView<Args extends unknown[]>(
   };
   // Keep the handler's name for the debug page and stack traces.
   Object.defineProperty(view, "name", { value: fn.name || "jsonView" });
+  // Read by the route's settings: its 404 and 405 are JSON too.
+  Object.defineProperty(view, "jsonErrors", { value: true });
+  return view;
+}
+
+// `jsonView(SomeHandler)`: the class, answering as `JsonHandler` does. Its
+// own `handleException` runs first; what it returns is sent as JSON, what
+// it throws is answered as a JSON error.
+function jsonClass(cls: typeof RequestHandler, options: JsonViewOptions | undefined): typeof RequestHandler {
+  const own = () => options ?? (cls as { json?: JsonViewOptions }).json;
+  const view = class extends cls {
+    static jsonErrors = true;
+
+    override async dispatch(): Promise<Response> {
+      return jsonResponse(await super.dispatch(), this.request, own(), this.response);
+    }
+
+    override handleException(error: unknown, debug: boolean): unknown {
+      let answer: unknown;
+      try {
+        answer = super.handleException(error, debug);
+      } catch (thrown) {
+        return jsonErrorResponse(thrown, this.request, own(), debug);
+      }
+      if (!isThenable(answer)) return jsonResponse(answer, this.request, own(), this.response);
+      return Promise.resolve(answer).then(
+        (result) => jsonResponse(result, this.request, own(), this.response),
+        (thrown: unknown) => jsonErrorResponse(thrown, this.request, own(), debug),
+      );
+    }
+  };
+  Object.defineProperty(view, "name", { value: cls.name });
   return view;
 }
 
@@ -117,6 +162,8 @@ export function jsonView<Args extends unknown[]>(
 export class JsonHandler extends RequestHandler {
   /** JSON options for this class, in place of the app's. */
   static json: JsonViewOptions | undefined = undefined;
+  /** The route's errors, the router's 404 and 405 included, are JSON (set false to negotiate them instead). */
+  static jsonErrors = true;
 
   /** Dispatch as `RequestHandler` does, then turn the result into a JSON response. */
   override async dispatch(): Promise<Response> {

@@ -96,11 +96,11 @@ describe("RequestHandler", () => {
       expect(await (await app.getResponse("/users/1")).text()).toBe("one user");
     });
 
-    it("answers 405 with Allow (implemented methods, sorted) for a missing method", async () => {
+    it("answers 405 with Allow (implemented methods with HEAD beside GET and OPTIONS, sorted) for a missing method", async () => {
       const app = new Application([["/items", Items]]);
       const res = await app.getResponse("/items", { method: "DELETE" });
       expect(res.status).toBe(405);
-      expect(res.headers.get("allow")).toBe("GET, POST");
+      expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS, POST");
     });
 
     it("falls back to get() for HEAD, with the headers of GET and no body", async () => {
@@ -116,7 +116,7 @@ describe("RequestHandler", () => {
       const app = new Application([["/items", Items]]);
       const res = await app.getResponse("/items", { method: "OPTIONS" });
       expect(res.status).toBe(204);
-      expect(res.headers.get("allow")).toBe("GET, POST");
+      expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS, POST");
       expect(await res.text()).toBe("");
     });
 
@@ -296,10 +296,10 @@ describe("RequestHandler", () => {
     const webdav = new Application([["/f", Files]], { allowedMethods: ["GET", "POST", "PROPFIND"] });
     const first = await plain.getResponse("/f", { method: "POST" });
     expect(first.status).toBe(405);
-    expect(first.headers.get("allow")).toBe("GET");
+    expect(first.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
     const second = await webdav.getResponse("/f", { method: "POST" });
     expect(second.status).toBe(405);
     expect(second.headers.get("allow")).toBe("GET, PROPFIND");
-    expect((await plain.getResponse("/f", { method: "POST" })).headers.get("allow")).toBe("GET");
+    expect((await plain.getResponse("/f", { method: "POST" })).headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
 });

@@ -47,7 +47,7 @@ describe("new Response(body, status, headers)", () => {
 
   it("refuses header values with CR or LF (no header injection)", () => {
     expect(() => new Response("x", 200, { location: "/a\r\nSet-Cookie: admin=1" })).toThrow(
-      'Invalid value for header "location": CR, LF and NUL are not allowed (header injection).',
+      'Invalid value for header "location": CR, LF, NUL and other control characters are not allowed (header injection), nor characters outside Latin-1 (percent-encode them, or use RFC 8187 for parameters).',
     );
     const res = new Response("x");
     expect(() => res.headers.set("x-a", "1\n2")).toThrow(TypeError);
@@ -96,9 +96,11 @@ describe("status and statusMessage", () => {
 
   it("refuses invalid codes and reason phrases with CR/LF", () => {
     const res = new Response();
-    expect(() => res.setStatus(99)).toThrow("Invalid status code: 99");
+    expect(() => res.setStatus(99)).toThrow("A response status is an integer from 200 to 599, not 99.");
     expect(() => res.setStatus(200.5)).toThrow(RangeError);
-    expect(() => res.setStatus(200, "OK\r\nX-Evil: 1")).toThrow('Invalid status message "OK\\r\\nX-Evil: 1": CR, LF and NUL are not allowed.');
+    expect(() => res.setStatus(200, "OK\r\nX-Evil: 1")).toThrow(
+      'Invalid status message "OK\\r\\nX-Evil: 1": control characters (CR, LF, NUL, ...) and characters outside Latin-1 are not allowed.',
+    );
     expect(() => { res.statusMessage = "a\nb"; }).toThrow(TypeError);
   });
 });

@@ -50,6 +50,7 @@ describe("this.signal and request.signal", () => {
 
   it("a route timeout answers 503, aborts the signal, and ignores the handler's late return without error", async () => {
     const logged: string[] = [];
+    const warned: unknown[][] = [];
     let lateReturn = false;
     let reason: unknown;
     const slow = async (request: import("../../lib/index.js").Request) => {
@@ -60,7 +61,7 @@ describe("this.signal and request.signal", () => {
     };
     const base = await serve(
       new Application([new Route("/slow", slow, { timeout: 50 }), ["/fast", () => "fast"]], {
-        logger: { error: (message: string) => logged.push(message) },
+        logger: { error: (message: string) => logged.push(message), warn: (...args: unknown[]) => warned.push(args) },
       }),
     );
     const started = Date.now();
@@ -72,7 +73,10 @@ describe("this.signal and request.signal", () => {
     expect((reason as DOMException).name).toBe("TimeoutError");
     await sleep(350);
     expect(lateReturn).toBe(true);
-    expect(logged).toHaveLength(1);
+    // The framework's own 503: one warn line, no error and no stack.
+    expect(logged).toEqual([]);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toEqual([expect.stringMatching(/^GET \/slow \[[0-9a-f-]+\]: 503 The request took too long and was abandoned\.$/)]);
     const fast = await request(`${base}/fast`);
     expect(await fast.body.text()).toBe("fast");
   });

@@ -79,7 +79,7 @@ describe("core over a socket", () => {
     expect((await get("/nowhere")).status).toBe(404);
     const wrong = await get("/users/7", { method: "DELETE" });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.allow).toBe("GET, PUT");
+    expect(wrong.headers.allow).toBe("GET, HEAD, OPTIONS, PUT");
     // Node's parser refuses methods it does not know (400); a WebDAV verb it
     // knows but the app does not allow gets 501.
     expect((await get("/", { method: "PROPFIND" as "GET" })).status).toBe(501);

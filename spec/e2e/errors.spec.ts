@@ -151,7 +151,7 @@ describe("JSON routes and JSON views over a socket", () => {
     expect(missing.body).toBe('{"error":404,"message":"No item <0>"}');
     const method = await get(`${base}/api/items/1`, { accept: BROWSER }, "DELETE");
     expect(method.status).toBe(405);
-    expect(method.headers.allow).toBe("GET");
+    expect(method.headers.allow).toBe("GET, HEAD, OPTIONS");
     expect(method.body).toBe('{"error":405,"message":"Method Not Allowed"}');
     const html = await get(`${base}/items/1`, { accept: BROWSER }, "DELETE");
     expect(html.status).toBe(405);

@@ -99,13 +99,13 @@ describe("the hot path keeps the defaults", () => {
   it("answers 405 with Allow from the route table, and 404 for no match", async () => {
     const wrongMethod = await fetchText("/r998/1", "DELETE");
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.allow).toBe("GET");
+    expect(wrongMethod.headers.allow).toBe("GET, HEAD, OPTIONS");
     // /r999/:id refuses DELETE, so the next route in order that matches answers.
     expect(await fetchText("/r999/1", "DELETE")).toMatchObject({ status: 200, body: "never" });
     // Both the catch-all (POST) and /r5/:id (GET) match the path.
     const both = await fetchText("/r5/special", "PUT");
     expect(both.status).toBe(405);
-    expect(both.headers.allow).toBe("GET, POST");
+    expect(both.headers.allow).toBe("GET, HEAD, OPTIONS, POST");
     expect(await fetchText("/r5/special", "POST")).toMatchObject({ status: 200, body: "special" });
     expect((await fetchText("/r1000/1")).status).toBe(404);
     expect((await fetchText("/nowhere")).status).toBe(404);
@@ -114,7 +114,7 @@ describe("the hot path keeps the defaults", () => {
   it("answers 405 with Allow for a verb the class does not implement", async () => {
     const res = await fetchText("/", "PUT");
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe("GET");
+    expect(res.headers.allow).toBe("GET, HEAD, OPTIONS");
   });
 
   it("answers 501 for a method outside allowedMethods, before routing", async () => {

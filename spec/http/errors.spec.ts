@@ -89,7 +89,9 @@ describe("HttpError", () => {
 
   it("refuses a status that cannot be sent, where the mistake is made", () => {
     expect(() => new HttpError(99)).toThrow(RangeError);
-    expect(() => new HttpError(1000)).toThrow("An HttpError needs a status from 100 to 999, not 1000.");
+    expect(() => new HttpError(1000)).toThrow(
+      "An HttpError's status is an error status, an integer from 400 to 599, not 1000: answer other statuses with a Response (Response.redirect() for 3xx).",
+    );
     expect(() => new HttpError(404.5)).toThrow(RangeError);
     expect(() => abort(Number.NaN)).toThrow(RangeError);
   });

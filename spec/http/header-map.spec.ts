@@ -38,7 +38,7 @@ describe("HeaderMap", () => {
   it("refuses values with CR, LF or NUL (header injection), naming the header", () => {
     const headers = new HeaderMap();
     expect(() => headers.set("Location", "/next\r\nSet-Cookie: admin=1")).toThrow(
-      'Invalid value for header "Location": CR, LF and NUL are not allowed (header injection).',
+      'Invalid value for header "Location": CR, LF, NUL and other control characters are not allowed (header injection), nor characters outside Latin-1 (percent-encode them, or use RFC 8187 for parameters).',
     );
     expect(() => headers.append("x-a", "a\nb")).toThrow(TypeError);
     expect(() => headers.set("x-a", "a\0b")).toThrow(TypeError);

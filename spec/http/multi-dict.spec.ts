@@ -134,3 +134,64 @@ describe("MultiDict output", () => {
     expect({ ...MultiDict.parse("a=1&b=2&b=3").toObject() }).toEqual({ a: "1", b: ["2", "3"] });
   });
 });
+
+describe("MultiDict as Django's QueryDict", () => {
+  it("getLast() reads the last value (Django's q[name]), with a fallback", () => {
+    const q = MultiDict.parse("a=1&a=2&b=x");
+    expect(q.getLast("a")).toBe("2");
+    expect(q.getLast("b")).toBe("x");
+    expect(q.getLast("missing")).toBeUndefined();
+    expect(q.getLast("missing", "none")).toBe("none");
+  });
+
+  it("lists() gives each name with all its values, as copies", () => {
+    const q = MultiDict.parse("a=1&b=2&a=3");
+    const lists = [...q.lists()];
+    expect(lists).toEqual([["a", ["1", "3"]], ["b", ["2"]]]);
+    lists[0]![1].push("changed");
+    expect(q.getAll("a")).toEqual(["1", "3"]);
+  });
+
+  it("update() appends, from a MultiDict, pairs or a record, itself included", () => {
+    const d = new MultiDict({ a: "1" });
+    d.update(MultiDict.parse("a=2&b=3"));
+    d.update([["c", "4"]]);
+    d.update({ a: ["5", "6"] });
+    expect([...d]).toEqual([["a", "1"], ["a", "2"], ["a", "5"], ["a", "6"], ["b", "3"], ["c", "4"]]);
+    d.update(d);
+    expect(d.getAll("c")).toEqual(["4", "4"]);
+  });
+
+  it("setAll() replaces every value (Django's setlist); an empty list removes the name", () => {
+    const d = new MultiDict({ a: ["1", "2"], b: "x" });
+    d.setAll("a", ["3", "4", "5"]);
+    expect(d.getAll("a")).toEqual(["3", "4", "5"]);
+    d.setAll("b", []);
+    expect(d.has("b")).toBe(false);
+    d.setAll("c", new Set(["7"]));
+    expect(d.get("c")).toBe("7");
+  });
+
+  it("setDefault() returns the last value when there is one, else sets and returns the default", () => {
+    const d = new MultiDict({ a: ["1", "2"] });
+    expect(d.setDefault("a", "9")).toBe("2");
+    expect(d.getAll("a")).toEqual(["1", "2"]);
+    expect(d.setDefault("b", "9")).toBe("9");
+    expect(d.getAll("b")).toEqual(["9"]);
+  });
+
+  it("keeps the mutability rules: a parsed map refuses update, setAll and setDefault", () => {
+    const q = MultiDict.parse("a=1");
+    const message = "This MultiDict is immutable (it was parsed from the request); use copy().";
+    expect(() => q.update({ b: "2" })).toThrow(message);
+    expect(() => q.setAll("a", ["2"])).toThrow(message);
+    expect(() => q.setDefault("a", "2")).toThrow(message);
+    expect(q.copy().setDefault("a", "2")).toBe("1");
+  });
+
+  it("parse() decodes escapes in a form's charset when it is not UTF-8", () => {
+    expect(MultiDict.parse("name=%E9t%E9&x=caf%C3%A9", 1000, "iso-8859-1").toObject()).toEqual({ name: "été", x: "cafÃ©" });
+    expect(MultiDict.parse("name=%E9t%E9", 1000).get("name")).toBe("%E9t%E9");
+    expect(MultiDict.parse("a=%zz+b", 1000, "iso-8859-1").get("a")).toBe("%zz b");
+  });
+});

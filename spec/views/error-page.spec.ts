@@ -193,7 +193,7 @@ describe("JSON routes (route option json: true)", () => {
   it("answers the matcher's 405 as JSON, with Allow", async () => {
     const res = await app.getResponse("/api/items/1", { method: "DELETE", headers: { accept: BROWSER } });
     expect(res.status).toBe(405);
-    expect(res.headers.get("allow")).toBe("GET");
+    expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
     expect(await res.json()).toEqual({ error: 405, message: "Method Not Allowed" });
     expect(isJsonRoute(Object.assign(Request.blank("/api/items/1"), { app }))).toBe(true);
   });

@@ -293,7 +293,7 @@ describe("JsonHandler", () => {
   });
 
   it("sends Allow with its 405 and the tuple's headers", async () => {
-    expect((await call(app, "/users/1", { method: "PUT" })).headers.get("allow")).toBe("DELETE, GET, POST");
+    expect((await call(app, "/users/1", { method: "PUT" })).headers.get("allow")).toBe("DELETE, GET, HEAD, OPTIONS, POST");
     expect((await call(app, "/users/1", { method: "POST" })).headers.get("location")).toBe("/users/9");
   });
 
