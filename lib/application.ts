@@ -21,7 +21,7 @@ import { Request, type RequestInit } from "./core/request.js";
 import type { Logger } from "./core/logger.js";
 import type { Settings } from "./core/settings.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
-import { Response } from "./core/response.js";
+import { Response, WRITE_SLICE } from "./core/response.js";
 import type { Converter } from "./core/converters.js";
 import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./core/route.js";
 import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
@@ -29,6 +29,10 @@ import { Router, type RouteLike } from "./core/router.js";
 import { addRouteFolder, type LoadRoutesOptions } from "./routes/load-routes.js";
 import { Health, type HealthChecks, type HealthOptions } from "./server/health.js";
 import { ProxyTrust, type TrustProxyOption } from "./security/proxy-trust.js";
+import { awaitsContinue } from "./http/body-reader.js";
+import { endHttp2Upload } from "./server/http2-limits.js";
+import { lingerOnClose } from "./server/linger.js";
+import { answerRefused, endsConnection, refusedRequest } from "./server/protocol.js";
 import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server/server.js";
 
 export type { ServerSettings } from "./server/server.js";
@@ -247,8 +251,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     this.router = new statics.routerClass(routes, settings);
     this.#processInContext = this.process.bind(this);
     this.#accessLog = options.accessLog === false ? undefined : options.accessLog;
-    const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval } = options;
-    this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval };
+    const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, sendTimeout, connectionsCheckingInterval } = options;
+    this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, sendTimeout, connectionsCheckingInterval };
   }
 
   /**
@@ -475,6 +479,20 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   // written in the same tick, with no promise made for it. Only an
   // asynchronous one waits (and pays for one small closure).
   #serve(req: IncomingMessage, res: ServerResponse): void {
+    // A request pipelined behind a response not yet sent has no socket yet:
+    // it runs when Node hands it the socket, which Node never does once a
+    // response before it closed the connection (RFC 9112 §9.6: no further
+    // request on it is processed).
+    const socket = res.socket;
+    if (socket === null) {
+      res.once("socket", () => this.#serve(req, res));
+      return;
+    }
+    // Nor is one read on a connection closing after its last answer (a
+    // lingering close reads on only to drop what the client still sends).
+    if (socket.writableEnded) return;
+    const refused = refusedRequest(req);
+    if (refused !== undefined) return answerRefused(req, res, ...refused);
     try {
       const request = this.#requestClass.fromNode(req, res);
       // perf: the access log costs two field tests when it is off.
@@ -492,17 +510,40 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
 
   #send(req: IncomingMessage, res: ServerResponse, request: Request, response: Response, start: number): void {
     try {
-      // HTTP/2 has no Connection header: its sessions get a GOAWAY instead.
-      if (this.#closing && req.httpVersionMajor === 1) response.headers.set("connection", "close");
-      // A body abandoned half-read (a form refused mid-stream) is neither
-      // drained by Node nor safe to drain: close rather than leave the
-      // connection stuck mid-body.
-      else if (!req.complete && req.readableDidRead && req.httpVersionMajor === 1) response.headers.set("connection", "close");
+      // HTTP/2 has no Connection header: its sessions get a GOAWAY and its
+      // streams a reset instead (endHttp2Upload).
+      const http1 = req.httpVersionMajor === 1;
+      if (http1 && (this.#closing || endsConnection(req))) response.headers.set("connection", "close");
+      if (http1 && !req.complete) this.#closeIfUploading(req, response);
       if (this.#accessLog !== undefined && (this.#health === undefined || this.#health.logged(request))) logAccess(this.#accessLog, this, { request, response, res, start });
-      response.writeTo(res);
+      // A streamed (or large) body is still going out when writeTo returns;
+      // only then is there something to hear about when it ends.
+      if (http1 && !response.isStreaming && (response.contentLength ?? 0) <= WRITE_SLICE) response.writeTo(res);
+      else response.writeTo(res, (error) => this.#sent(req, request, error));
     } catch (error) {
       this.#abandon(req, res, error);
     }
+  }
+
+  // The client may still be sending this request's body.
+  #closeIfUploading(req: IncomingMessage, response: Response): void {
+    // A body abandoned half-read (a form refused mid-stream) is neither
+    // drained by Node nor safe to drain, and one the client was never told
+    // to send (`Expect: 100-continue`) may or may not come: close rather
+    // than read what follows out of step.
+    if (req.readableDidRead || awaitsContinue(req)) response.headers.set("connection", "close");
+    // Closing while the client still uploads: linger, so the answer is not
+    // lost to a reset.
+    if (response.headers.get("connection") === "close" && hasBody(req)) lingerOnClose(req);
+  }
+
+  // A response body has been handed over whole (or failed).
+  #sent(req: IncomingMessage, request: Request, error: Error | undefined): void {
+    // The client going away is not a fault; anything else failed after the head was sent.
+    if (error !== undefined && (error as { code?: string }).code !== "ERR_STREAM_PREMATURE_CLOSE") {
+      this.logError(request, error, "the response stream failed after the head was sent");
+    }
+    endHttp2Upload(req);
   }
 
   // Only a fault in the framework itself gets here; never crash on it.
@@ -664,6 +705,12 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       }
     }
   }
+}
+
+// Whether a request has a body (which may still be arriving).
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
 /**

@@ -3,28 +3,18 @@
  * certificate made by `openssl` at test time: the same handlers serve
  * HTTP/1.1 over TLS, HTTP/2, and HTTP/1.1 fallback on the HTTP/2 server.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect as http2Connect, type ClientHttp2Session } from "node:http2";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Agent, request } from "undici";
-import { Application, type Request, type TlsOptions } from "../../lib/index.js";
+import { Application, type Request } from "../../lib/index.js";
+import { selfSignedCert } from "../support/tls-cert.js";
 
-let tls: TlsOptions & { cert: Buffer };
-let dir = "";
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "handlerkit-tls-"));
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-    { stdio: "ignore" },
-  );
-  tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+const certificate = selfSignedCert();
+let tls: ReturnType<typeof certificate>;
+beforeEach(() => {
+  tls = certificate();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const agents: Agent[] = [];
