@@ -168,6 +168,7 @@ export class Request {
   static blank(path: string, init: RequestInit = {}): Request {
     let scheme = "http";
     let host = "localhost";
+    // Linear: anchored, and `[^/?#]*` stops where `(.*)` starts; a line break stops both, once.
     const absolute = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(path);
     if (absolute) {
       scheme = absolute[1]!.toLowerCase();
@@ -481,6 +482,9 @@ export class Request {
   get charset(): string | undefined {
     const value = this.headers.get("content-type");
     if (!value || value.indexOf(";") === -1) return undefined;
+    // Linear: a match is tried only at a ";", and the runs it backtracks
+    // over (spaces, then the value) end at the next ";" or quote, so no
+    // character is read by more than two tries.
     const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(value);
     return match ? match[1]!.toLowerCase() : undefined;
   }
@@ -488,6 +492,7 @@ export class Request {
   /** The declared body length (`Content-Length`), or `undefined` when absent or not a number. */
   get contentLength(): number | undefined {
     const value = this.headers.get("content-length");
+    // Linear: anchored, one class.
     if (value === undefined || !/^\d+$/.test(value)) return undefined;
     return Number(value);
   }
@@ -619,6 +624,7 @@ function splitHost(host: string): [string, number | undefined] {
   const colon = host.lastIndexOf(":");
   if (colon === -1 || host.indexOf("]", colon) !== -1) return [host.toLowerCase(), undefined];
   const port = host.slice(colon + 1);
+  // Bounded: anchored, at most five digits read.
   return [host.slice(0, colon).toLowerCase(), /^\d{1,5}$/.test(port) ? Number(port) : undefined];
 }
 

@@ -148,6 +148,7 @@ export class Response {
   /** The `charset` of `Content-Type`, if it has one. */
   get charset(): string | undefined {
     const value = this.headers.get("content-type") ?? this.#defaultType;
+    // Linear: tried only at a ";", and the value run it backtracks over ends at the next ";" or quote.
     const match = /;\s*charset=("?)([^";]+)\1/i.exec(value);
     return match?.[2];
   }

@@ -22,6 +22,14 @@ interface Upload {
   start: number;
 }
 
+// A response being sent: how many times its stream drained, and since when it has not.
+interface Send {
+  stream: ServerHttp2Stream;
+  drains: number;
+  seen: number;
+  since: number;
+}
+
 // An open session: how many streams it has open, and since when it has had none.
 interface Activity {
   open: number;
@@ -39,13 +47,15 @@ const TIMEOUT_BODY = "408 Request Timeout: The request was not received in time.
  *   `CANCEL`) and its stream closed, as HTTP/1.1 answers 408;
  * - `sendTimeout` per stream: a response with bytes waiting and none sent
  *   (the client's flow-control window stays shut) for that long is reset
- *   with `CANCEL`, which closes its file or stream;
+ *   with `CANCEL`, which closes its file or stream. Progress is a write
+ *   that drained (responses are written in 64 KiB pieces); Node's own
+ *   stream timeout counts any frame the session sends, so a client's PINGs
+ *   would keep a stalled stream for ever;
  * - a session with no open stream is closed (GOAWAY) after
  *   `keepAliveTimeout`, or `headersTimeout` when it has never opened one:
  *   PINGs and SETTINGS do not keep it, only requests do.
  *
- * The deadlines are swept (at the server's `connectionsCheckingInterval`);
- * the send timeout is the stream's own inactivity timer.
+ * All are swept, at the server's `connectionsCheckingInterval`.
  *
  * @example
  * const limits = new Http2Limits(settings);
@@ -55,6 +65,7 @@ const TIMEOUT_BODY = "408 Request Timeout: The request was not received in time.
 export class Http2Limits {
   readonly #settings: Http2LimitSettings;
   readonly #uploads = new Set<Upload>();
+  readonly #sends = new Set<Send>();
   readonly #sessions = new Map<Http2Session, Activity>();
 
   constructor(settings: Http2LimitSettings) {
@@ -87,21 +98,30 @@ export class Http2Limits {
       stream.once("close", () => this.#uploads.delete(upload));
     }
     if (sendTimeout > 0) {
-      stream.setTimeout(sendTimeout, () => {
-        // Inactive with nothing to send is an idle response (an event stream between events): not a stall.
-        if (stream.writableLength > 0) stream.close(constants.NGHTTP2_CANCEL);
-      });
+      const send: Send = { stream, drains: 0, seen: 0, since: Date.now() };
+      this.#sends.add(send);
+      stream.on("drain", () => send.drains++);
+      stream.once("close", () => this.#sends.delete(send));
     }
   }
 
   /** Apply the deadlines that have passed at `now`. */
   sweep(now: number): void {
-    const { requestTimeout, headersTimeout, keepAliveTimeout } = this.#settings;
+    const { requestTimeout, headersTimeout, keepAliveTimeout, sendTimeout } = this.#settings;
     // Uploads are in the order they began, and all have the same deadline.
     for (const upload of this.#uploads) {
       if (now - upload.start < requestTimeout) break;
       this.#uploads.delete(upload);
       if (!received(upload.stream)) expire(upload);
+    }
+    for (const send of this.#sends) {
+      // Nothing waiting is an idle response (an event stream between events), not a stall.
+      if (send.stream.writableLength === 0 || send.drains !== send.seen) {
+        send.seen = send.drains;
+        send.since = now;
+      } else if (now - send.since >= sendTimeout) {
+        send.stream.close(constants.NGHTTP2_CANCEL);
+      }
     }
     for (const [session, activity] of this.#sessions) {
       if (activity.open > 0 || session.destroyed) continue;

@@ -229,7 +229,9 @@ export function answerClientError(error: Error & { code?: string; reason?: strin
   // A connection that never sent a byte gets no answer, whichever timer
   // noticed first: Node's headersTimeout check or closeIfSilent.
   const silent = error.code === "ERR_HTTP_REQUEST_TIMEOUT" && (socket as Socket).bytesRead === 0;
-  if (silent || error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+  // No HTTP can be written on a TLS connection whose handshake failed or timed out.
+  const tls = error.code !== undefined && (error.code.startsWith("ERR_TLS_") || error.code.startsWith("ERR_SSL_"));
+  if (silent || tls || error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }

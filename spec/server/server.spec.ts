@@ -137,4 +137,10 @@ describe("answerClientError()", () => {
     const midResponse = answer(parseError("HPE_INVALID_METHOD", "x"), (socket) => (socket._httpMessage = { headersSent: true }));
     expect(midResponse).toMatchObject({ written: "", destroyed: true });
   });
+
+  it("destroys a TLS connection whose handshake failed or timed out: no HTTP can be written on it", () => {
+    for (const code of ["ERR_TLS_HANDSHAKE_TIMEOUT", "ERR_SSL_WRONG_VERSION_NUMBER"]) {
+      expect(answer(Object.assign(new Error(code), { code }))).toMatchObject({ written: "", destroyed: true });
+    }
+  });
 });
