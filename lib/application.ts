@@ -21,7 +21,7 @@ import { Request, type RequestInit } from "./core/request.js";
 import type { Logger } from "./core/logger.js";
 import type { Settings } from "./core/settings.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
-import { Response, WRITE_SLICE } from "./core/response.js";
+import { Response } from "./core/response.js";
 import type { Converter } from "./core/converters.js";
 import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./core/route.js";
 import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
@@ -491,8 +491,11 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     // Nor is one read on a connection closing after its last answer (a
     // lingering close reads on only to drop what the client still sends).
     if (socket.writableEnded) return;
-    const refused = refusedRequest(req);
-    if (refused !== undefined) return answerRefused(req, res, ...refused);
+    // perf(bench: hello): HTTP/1.1 is two tests; anything else is looked at.
+    if (req.httpVersionMinor !== 1 || req.httpVersionMajor !== 1) {
+      const refused = refusedRequest(req);
+      if (refused !== undefined) return answerRefused(req, res, ...refused);
+    }
     try {
       const request = this.#requestClass.fromNode(req, res);
       // perf: the access log costs two field tests when it is off.
@@ -513,20 +516,23 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       // HTTP/2 has no Connection header: its sessions get a GOAWAY and its
       // streams a reset instead (endHttp2Upload).
       const http1 = req.httpVersionMajor === 1;
-      if (http1 && (this.#closing || endsConnection(req))) response.headers.set("connection", "close");
+      if (http1 && (this.#closing || (req.headers.upgrade !== undefined && endsConnection(req)))) response.headers.set("connection", "close");
       if (http1 && !req.complete) this.#closeIfUploading(req, response);
       if (this.#accessLog !== undefined && (this.#health === undefined || this.#health.logged(request))) logAccess(this.#accessLog, this, { request, response, res, start });
-      // A streamed (or large) body is still going out when writeTo returns;
-      // only then is there something to hear about when it ends.
-      if (http1 && !response.isStreaming && (response.contentLength ?? 0) <= WRITE_SLICE) response.writeTo(res);
-      else response.writeTo(res, (error) => this.#sent(req, request, error));
+      // perf(bench: hello): a buffered body over HTTP/1 needs no word of
+      // its end; a stream may fail after the head, and an HTTP/2 stream
+      // still uploading is reset once the body is out.
+      if (response.isStreaming) response.writeTo(res, (error) => this.#sent(req, request, error));
+      else if (http1) response.writeTo(res);
+      else response.writeTo(res, () => endHttp2Upload(req));
     } catch (error) {
       this.#abandon(req, res, error);
     }
   }
 
-  // The client may still be sending this request's body.
+  // The request is not all in (a GET answered at once is not, yet).
   #closeIfUploading(req: IncomingMessage, response: Response): void {
+    if (!hasBody(req)) return;
     // A body abandoned half-read (a form refused mid-stream) is neither
     // drained by Node nor safe to drain, and one the client was never told
     // to send (`Expect: 100-continue`) may or may not come: close rather
@@ -534,10 +540,10 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     if (req.readableDidRead || awaitsContinue(req)) response.headers.set("connection", "close");
     // Closing while the client still uploads: linger, so the answer is not
     // lost to a reset.
-    if (response.headers.get("connection") === "close" && hasBody(req)) lingerOnClose(req);
+    if (response.headers.get("connection") === "close") lingerOnClose(req);
   }
 
-  // A response body has been handed over whole (or failed).
+  // A streamed response body has been handed over whole, or failed.
   #sent(req: IncomingMessage, request: Request, error: Error | undefined): void {
     // The client going away is not a fault; anything else failed after the head was sent.
     if (error !== undefined && (error as { code?: string }).code !== "ERR_STREAM_PREMATURE_CLOSE") {

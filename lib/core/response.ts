@@ -31,13 +31,11 @@ const OCTETS = "application/octet-stream";
 // Linear: one character class, no quantifier.
 const INVALID_REASON = /[\r\n\0]/;
 
-/**
- * Buffered bodies larger than this many bytes are written in slices of this
- * size, so a slow reader shows progress (the send timeout counts it) and a
- * client that never reads holds one slice in the socket's buffer, not a
- * second copy of the body.
- */
-export const WRITE_SLICE = 64 * 1024;
+// Buffered bodies larger than this many bytes are written in slices of this
+// size, so a slow reader shows progress (the send timeout counts it) and a
+// client that never reads holds one slice in the socket's buffer, not a
+// second copy of the body.
+const WRITE_SLICE = 64 * 1024;
 
 /**
  * An HTTP response. A handler either writes to its own `this.response` or

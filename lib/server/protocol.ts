@@ -31,7 +31,6 @@ export function plainErrorBody(status: number, why: string): string {
  */
 export function refusedRequest(req: IncomingMessage): [status: number, why: string] | undefined {
   const major = req.httpVersionMajor;
-  // perf(bench: hello): HTTP/1.1 is one test.
   if (major === 1 && req.httpVersionMinor === 1) return undefined;
   if (major === 2) {
     if ((req as { stream?: unknown }).stream === undefined) return [505, "HTTP/2 is spoken only over a connection that starts as HTTP/2, not in an HTTP/1 request line."];
