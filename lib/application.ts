@@ -30,6 +30,10 @@ import { Router, type RouteLike } from "./core/router.js";
 import { addRouteFolder, type LoadRoutesOptions } from "./routes/load-routes.js";
 import { Health, type HealthChecks, type HealthOptions } from "./server/health.js";
 import { ProxyTrust, type TrustProxyOption } from "./security/proxy-trust.js";
+import { awaitsContinue } from "./http/body-reader.js";
+import { endHttp2Upload } from "./server/http2-limits.js";
+import { lingerOnClose } from "./server/linger.js";
+import { answerRefused, endsConnection, refusedRequest } from "./server/protocol.js";
 import { createNodeServer, GracefulServer, runApplication, type ListenOptions, type NodeServer, type RunOptions, type ServerSettings } from "./server/server.js";
 
 export type { ServerSettings } from "./server/server.js";
@@ -262,8 +266,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     this.router = new statics.routerClass(routes, settings);
     this.#processInContext = this.process.bind(this);
     this.#accessLog = options.accessLog === false ? undefined : options.accessLog;
-    const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval } = options;
-    this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, connectionsCheckingInterval };
+    const { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, sendTimeout, connectionsCheckingInterval } = options;
+    this.serverSettings = { headersTimeout, requestTimeout, keepAliveTimeout, maxHeaderSize, maxRequestsPerSocket, sendTimeout, connectionsCheckingInterval };
   }
 
   /**
@@ -512,6 +516,23 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   // written in the same tick, with no promise made for it. Only an
   // asynchronous one waits (and pays for one small closure).
   #serve(req: IncomingMessage, res: ServerResponse): void {
+    // A request pipelined behind a response not yet sent has no socket yet:
+    // it runs when Node hands it the socket, which Node never does once a
+    // response before it closed the connection (RFC 9112 §9.6: no further
+    // request on it is processed).
+    const socket = res.socket;
+    if (socket === null) {
+      res.once("socket", () => this.#serve(req, res));
+      return;
+    }
+    // Nor is one read on a connection closing after its last answer (a
+    // lingering close reads on only to drop what the client still sends).
+    if (socket.writableEnded) return;
+    // perf(bench: hello): HTTP/1.1 is two tests; anything else is looked at.
+    if (req.httpVersionMinor !== 1 || req.httpVersionMajor !== 1) {
+      const refused = refusedRequest(req);
+      if (refused !== undefined) return answerRefused(req, res, ...refused);
+    }
     try {
       const request = this.#requestClass.fromNode(req, res);
       // perf: the access log costs two field tests when it is off.
@@ -529,17 +550,43 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
 
   #send(req: IncomingMessage, res: ServerResponse, request: Request, response: Response, start: number): void {
     try {
-      // HTTP/2 has no Connection header: its sessions get a GOAWAY instead.
-      if (this.#closing && req.httpVersionMajor === 1) response.headers.set("connection", "close");
-      // A body abandoned half-read (a form refused mid-stream) is neither
-      // drained by Node nor safe to drain: close rather than leave the
-      // connection stuck mid-body.
-      else if (!req.complete && req.readableDidRead && req.httpVersionMajor === 1) response.headers.set("connection", "close");
+      // HTTP/2 has no Connection header: its sessions get a GOAWAY and its
+      // streams a reset instead (endHttp2Upload).
+      const http1 = req.httpVersionMajor === 1;
+      if (http1 && (this.#closing || (req.headers.upgrade !== undefined && endsConnection(req)))) response.headers.set("connection", "close");
+      if (http1 && !req.complete) this.#closeIfUploading(req, response);
       if (this.#accessLog !== undefined && (this.#health === undefined || this.#health.logged(request))) logAccess(this.#accessLog, this, { request, response, res, start });
-      response.writeTo(res);
+      // perf(bench: hello): a buffered body over HTTP/1 needs no word of
+      // its end; a stream may fail after the head, and an HTTP/2 stream
+      // still uploading is reset once the body is out.
+      if (response.isStreaming) response.writeTo(res, (error) => this.#sent(req, request, error));
+      else if (http1) response.writeTo(res);
+      else response.writeTo(res, () => endHttp2Upload(req));
     } catch (error) {
       this.#abandon(req, res, error);
     }
+  }
+
+  // The request is not all in (a GET answered at once is not, yet).
+  #closeIfUploading(req: IncomingMessage, response: Response): void {
+    if (!hasBody(req)) return;
+    // A body abandoned half-read (a form refused mid-stream) is neither
+    // drained by Node nor safe to drain, and one the client was never told
+    // to send (`Expect: 100-continue`) may or may not come: close rather
+    // than read what follows out of step.
+    if (req.readableDidRead || awaitsContinue(req)) response.headers.set("connection", "close");
+    // Closing while the client still uploads: linger, so the answer is not
+    // lost to a reset.
+    if (response.headers.get("connection") === "close") lingerOnClose(req);
+  }
+
+  // A streamed response body has been handed over whole, or failed.
+  #sent(req: IncomingMessage, request: Request, error: Error | undefined): void {
+    // The client going away is not a fault; anything else failed after the head was sent.
+    if (error !== undefined && (error as { code?: string }).code !== "ERR_STREAM_PREMATURE_CLOSE") {
+      this.logError(request, error, "the response stream failed after the head was sent");
+    }
+    endHttp2Upload(req);
   }
 
   // Only a fault in the framework itself gets here; never crash on it.
@@ -715,6 +762,12 @@ function deliberate<E extends HttpError>(error: E): E {
 function logTag(request: Request): string {
   const id = (request as { id?: unknown }).id;
   return id === undefined || id === null || id === "" ? "" : ` [${String(id)}]`;
+}
+
+// Whether a request has a body (which may still be arriving).
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
 /**

@@ -6,6 +6,7 @@ import type { HeaderMap } from "../http/header-map.js";
 
 // What an upstream id may look like: short, and nothing that could break a
 // log line or a header (no spaces, quotes, control characters).
+// Bounded: anchored, at most 128 characters read.
 const VALID_ID = /^[\w.:@=+/-]{1,128}$/;
 
 /**

@@ -6,7 +6,7 @@
 import { rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { decodeText, readBody } from "../http/body-reader.js";
+import { decodeText, readBody, sendContinue } from "../http/body-reader.js";
 import { acceptedRanges, acceptsCharset, acceptsEncoding, acceptsLanguage, acceptsType } from "../http/negotiation.js";
 import { parseCookies } from "../http/cookies.js";
 import { BadRequest, UnsupportedMediaType } from "../http/errors.js";
@@ -170,6 +170,7 @@ export class Request {
   static blank(path: string, init: RequestInit = {}): Request {
     let scheme = "http";
     let host = "localhost";
+    // Linear: anchored, and `[^/?#]*` stops where `(.*)` starts; a line break stops both, once.
     const absolute = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(path);
     if (absolute) {
       scheme = absolute[1]!.toLowerCase();
@@ -382,9 +383,18 @@ export class Request {
       const limit = options.limit ?? this.bodyLimit;
       this.#body = source.length > limit ? readBody(Readable.from([]), limit, source.length) : Promise.resolve(source);
     } else {
-      this.#body = readBody(source, options.limit ?? this.bodyLimit, this.contentLength);
+      const limit = options.limit ?? this.bodyLimit;
+      this.#continue(limit);
+      this.#body = readBody(source, limit, this.contentLength);
     }
     return this.#body;
+  }
+
+  // `Expect: 100-continue`: the client sends the body once told to, so tell
+  // it now, unless its declared length is over the limit (413 at once).
+  #continue(limit: number): void {
+    const declared = this.contentLength;
+    if (this.raw !== undefined && (declared === undefined || declared <= limit)) sendContinue(this.raw, this.#rawResponse);
   }
 
   /**
@@ -398,13 +408,19 @@ export class Request {
   /**
    * The body parsed as JSON. A body that is not JSON is a `BadRequest` (400)
    * saying why; a `Content-Type` that is not JSON (`application/json` or
-   * `*+json`) is `UnsupportedMediaType` (415) unless `lenient` is set.
+   * `*+json`) is `UnsupportedMediaType` (415) unless `lenient` is set, and
+   * so is a charset other than UTF-8 (RFC 8259 §8.1).
    * `__proto__` in the body is an ordinary own key, as `JSON.parse` makes it.
    */
   async json<T = unknown>(options: JsonReadOptions = {}): Promise<T> {
     const type = this.contentType;
     if (!options.lenient && type !== "application/json" && !type.endsWith("+json")) {
       throw new UnsupportedMediaType(`Expected a JSON body (Content-Type: application/json), got ${type ? `"${type}"` : "none"}.`);
+    }
+    // RFC 8259 §8.1: JSON exchanged between systems is UTF-8.
+    const charset = this.charset;
+    if (!options.lenient && charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+      throw new UnsupportedMediaType(`A JSON body is UTF-8 (RFC 8259), not ${JSON.stringify(charset)}: send it as UTF-8, without a charset or with charset=utf-8.`);
     }
     let text = await this.text(options);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -446,6 +462,7 @@ export class Request {
       source = await this.#body;
     } else {
       // Streamed straight from the socket: the bytes are not kept.
+      if (this.#bodySource !== undefined) this.#continue(settings.limit);
       source = this.#bodySource ?? EMPTY;
       this.#bodySource = undefined;
       this.#bodyStreamed = true;
@@ -486,6 +503,9 @@ export class Request {
     if (this.#charset !== undefined) return this.#charset;
     const value = this.headers.get("content-type");
     if (!value || value.indexOf(";") === -1) return undefined;
+    // Linear: a match is tried only at a ";", and the runs it backtracks
+    // over (spaces, then the value) end at the next ";" or quote, so no
+    // character is read by more than two tries.
     const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(value);
     return match ? match[1]!.toLowerCase() : undefined;
   }
@@ -500,6 +520,7 @@ export class Request {
   /** The declared body length (`Content-Length`), or `undefined` when absent or not a number. */
   get contentLength(): number | undefined {
     const value = this.headers.get("content-length");
+    // Linear: anchored, one class.
     if (value === undefined || !/^\d+$/.test(value)) return undefined;
     return Number(value);
   }
@@ -631,6 +652,7 @@ function splitHost(host: string): [string, number | undefined] {
   const colon = host.lastIndexOf(":");
   if (colon === -1 || host.indexOf("]", colon) !== -1) return [host.toLowerCase(), undefined];
   const port = host.slice(colon + 1);
+  // Bounded: anchored, at most five digits read.
   return [host.slice(0, colon).toLowerCase(), /^\d{1,5}$/.test(port) ? Number(port) : undefined];
 }
 

@@ -29,7 +29,8 @@ const JSON_TYPE = "application/json";
 const OCTETS = "application/octet-stream";
 // A reason phrase is sent in the status line: what Node refuses there (CR
 // and LF would end it early; other controls and non-Latin-1 characters make
-// `writeHead` throw) is refused when it is set.
+// `writeHead` throw) is refused when it is set. Linear: one character
+// class, no quantifier.
 const INVALID_REASON = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** Options of `Response.redirect()` and `handler.redirect()` that say where a redirect may go. */
@@ -42,6 +43,12 @@ export interface RedirectPolicy {
    */
   allowOtherHost?: boolean;
 }
+
+// Buffered bodies larger than this many bytes are written in slices of this
+// size, so a slow reader shows progress (the send timeout counts it) and a
+// client that never reads holds one slice in the socket's buffer, not a
+// second copy of the body.
+const WRITE_SLICE = 64 * 1024;
 
 /**
  * An HTTP response. A handler either writes to its own `this.response` or
@@ -205,6 +212,7 @@ export class Response {
   /** The `charset` of `Content-Type`, if it has one. */
   get charset(): string | undefined {
     const value = this.headers.get("content-type") ?? this.#defaultType;
+    // Linear: tried only at a ";", and the value run it backtracks over ends at the next ";" or quote.
     const match = /;\s*charset=("?)([^";]+)\1/i.exec(value);
     return match?.[2];
   }
@@ -396,12 +404,14 @@ export class Response {
   /**
    * Write this response, once prepared (see `prepare`), to a `node:http`
    * response: the last step of a socket request. A buffered body goes out in
-   * one `end()`; a streamed one is piped, and if the stream fails after the
-   * head was sent the connection is destroyed (the client sees a cut
-   * response, never a second head). A response the handler already answered
-   * on the raw socket is left alone.
+   * one `end()`, or in slices of {@link WRITE_SLICE} bytes when larger; a
+   * streamed one is piped, and if the stream fails after the head was sent
+   * the connection is destroyed (the client sees a cut response, never a
+   * second head). `done` hears when the body has been handed over whole
+   * (at once for a small buffered body), or the error that cut it. A
+   * response the handler already answered on the raw socket is left alone.
    */
-  writeTo(res: ServerResponse): void {
+  writeTo(res: ServerResponse, done?: (error?: Error) => void): void {
     if (res.headersSent || res.writableEnded || res.destroyed) return;
     const message = this.#statusMessage;
     // perf(bench: hello): the standard reason phrase is Node's own table, the
@@ -409,12 +419,15 @@ export class Response {
     if (message === undefined) res.writeHead(this.#status, this.headers.toObject());
     else res.writeHead(this.#status, message, this.headers.toObject());
     const stream = this.toReadable();
-    if (stream === undefined) {
-      res.end(this.payload);
+    const payload = this.payload;
+    if (stream === undefined && (payload === undefined || payload.length <= WRITE_SLICE)) {
+      res.end(payload);
+      done?.();
     } else {
       // pipeline destroys both sides on error or client disconnect, so no
       // file handle or generator is left open.
-      pipeline(stream, res, ignoreStreamError);
+      const source = stream ?? Readable.from(slices(payload!), { objectMode: false });
+      pipeline(source, res, done === undefined ? ignoreStreamError : (error) => done(error ?? undefined));
     }
   }
 
@@ -488,6 +501,22 @@ export function checkCookieSize(name: string, value: string, advice = "store les
   const size = name.length + 1 + value.length;
   if (size > MAX_COOKIE_BYTES) {
     throw new TypeError(`Cookie "${name}" is ${size} bytes, over the ${MAX_COOKIE_BYTES} bytes browsers keep (they drop it without a word): ${advice}.`);
+  }
+}
+
+// A large buffered body in slices; a string is encoded a slice at a time,
+// never cut inside a surrogate pair.
+function* slices(payload: string | Uint8Array): Generator<Uint8Array> {
+  for (let start = 0; start < payload.length; ) {
+    let end = Math.min(start + WRITE_SLICE, payload.length);
+    if (typeof payload === "string") {
+      const last = payload.charCodeAt(end - 1);
+      if (end < payload.length && last >= 0xd800 && last <= 0xdbff) end--;
+      yield Buffer.from(payload.slice(start, end));
+    } else {
+      yield payload.subarray(start, end);
+    }
+    start = end;
   }
 }
 

@@ -26,6 +26,7 @@ export interface SseOptions {
   headers?: Record<string, string>;
 }
 
+// Linear: each alternative is one or two fixed characters.
 const LINE_BREAK = /\r\n|\r|\n/;
 
 /** Format one event in the `text/event-stream` wire format, ending with a blank line. */

@@ -59,6 +59,30 @@ export function readBody(stream: Readable, limit: number, declaredLength?: numbe
   });
 }
 
+// Requests whose client waits for `100 Continue` before it sends the body.
+const AWAITING_CONTINUE = new WeakSet<object>();
+
+/**
+ * Mark `req` as sent with `Expect: 100-continue` and not yet told to go on.
+ * The hardened server calls it (its `checkContinue` listener), so that the
+ * `100 Continue` goes out only when the body is read ({@link sendContinue}):
+ * a body the handler never reads, or one refused by its declared length,
+ * is never asked for.
+ */
+export function expectContinue(req: object): void {
+  AWAITING_CONTINUE.add(req);
+}
+
+/** Whether `req`'s client still waits for `100 Continue` (its body was never asked for). */
+export function awaitsContinue(req: object): boolean {
+  return AWAITING_CONTINUE.has(req);
+}
+
+/** Send the `100 Continue` that `req`'s client waits for, once; called just before the body is read. */
+export function sendContinue(req: object, res: { writeContinue(): void } | undefined): void {
+  if (res !== undefined && AWAITING_CONTINUE.delete(req)) res.writeContinue();
+}
+
 function tooLarge(limit: number) {
   return new PayloadTooLarge(`The request body is larger than the limit of ${limit} bytes.`, {
     headers: { connection: "close" },

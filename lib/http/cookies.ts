@@ -23,6 +23,7 @@ export interface CookieOptions {
   partitioned?: boolean;
 }
 
+// Linear, these three: anchored, one character class each.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // RFC 6265 cookie-octet: no CTLs, whitespace, DQUOTE, comma, semicolon or backslash.
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
@@ -48,8 +49,11 @@ export function parseCookies(header: string | undefined): Record<string, string>
   while (start < length) {
     let end = header.indexOf(";", start);
     if (end === -1) end = length;
-    const eq = header.indexOf("=", start);
-    if (eq !== -1 && eq < end) {
+    // The "=" is looked for within this pair only: indexOf would scan on to
+    // the end of a header of ";;;;" at every ";" (quadratic).
+    let eq = start;
+    while (eq < end && header.charCodeAt(eq) !== 0x3d) eq++;
+    if (eq < end) {
       const name = header.slice(start, eq).trim();
       if (name && !(name in cookies)) {
         const value = cookieValue(header.slice(eq + 1, end).trim());

@@ -13,7 +13,8 @@ export type HeadersInit = HeaderMap | Record<string, HeaderValue | number | unde
 // value start a new header or end the head (header injection); the other
 // controls and characters outside Latin-1 make Node's `writeHead` throw,
 // which would reset the socket while `getResponse()` reported success. This
-// is exactly the set Node refuses, so both agree.
+// is exactly the set Node refuses, so both agree. Linear: one character
+// class, searched for once.
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

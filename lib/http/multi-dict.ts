@@ -242,6 +242,7 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
 }
 
 function decodeUtf8(text: string): string {
+  // Linear: one literal character.
   if (text.indexOf("+") !== -1) text = text.replace(/\+/g, " ");
   if (text.indexOf("%") === -1) return text;
   try {

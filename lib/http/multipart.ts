@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import busboy from "busboy";
+import { parse } from "content-type";
 import { BadRequest, type HttpError, PayloadTooLarge } from "./errors.js";
 
 /** Limits and storage for one multipart body. */
@@ -172,6 +173,11 @@ export function parseMultipart(
     source.resume();
     return Promise.reject(tooLarge(options.limit));
   }
+  const boundary = boundaryOf(contentType);
+  if (boundary !== undefined && boundary.length > MAX_BOUNDARY) {
+    if (!Buffer.isBuffer(source)) source.resume();
+    return Promise.reject(new BadRequest(`The multipart boundary is longer than ${MAX_BOUNDARY} characters (RFC 2046 §5.1.1).`));
+  }
   let parser: busboy.Busboy;
   try {
     parser = makeParser(contentType, options);
@@ -224,6 +230,18 @@ export function parseMultipart(
       stopFeeding = feed(source, parser, options.limit, fail);
     }
   });
+}
+
+// RFC 2046 §5.1.1: a boundary is 1 to 70 characters.
+const MAX_BOUNDARY = 70;
+
+// The boundary parameter, as content-type reads it (busboy reads it again, more leniently).
+function boundaryOf(contentType: string): string | undefined {
+  try {
+    return parse(contentType).parameters.boundary;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A busboy parser with our limits; throws on a Content-Type without a boundary. */

@@ -40,6 +40,8 @@ const SHORTHANDS = new Map<string, string>([
 // count too, so that `,,,,` is bounded as well.
 const MAX_RANGES = 64;
 
+// Linear, both: one character class each (the header itself is read by
+// content-type's parser, a scan, and bounded to MAX_RANGES elements).
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const QUOTED_SPECIALS = /[\\"]/g;
 

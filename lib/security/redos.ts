@@ -4,27 +4,29 @@
  * characters, so a route with it lets one request stall the process.
  *
  * The pattern is read by `@eslint-community/regexpp` (the parser behind
- * ESLint's regex rules), for the flags the RegExp has; its syntax tree is
- * reduced to what matters for backtracking (characters, sequences,
- * alternations, repetitions, lookarounds) and a list of rules looks for
- * ambiguity in it.
+ * ESLint's regex rules), for the flags the RegExp has, into the reduced
+ * tree of `regexp-tree.ts`, and a list of rules looks for ambiguity in it.
  */
-import { RegExpParser, visitRegExpAST, type AST } from "@eslint-community/regexpp";
-import { CharSpace, charsEmpty, charsOverlap, intersectChars, NO_CHARS, unionChars, type CharMode, type Chars } from "./char-space.js";
+import { charsEmpty, charsOverlap, intersectChars, type Chars } from "./char-space.js";
+import { consumed, firstChars, hasVariableLoop, isUnbounded, nullable, readRegExp, Unchecked, UNBOUNDED, type Node } from "./regexp-tree.js";
 
 /**
  * Why a RegExp was found unsafe, or `undefined` when it is not: a
  * quantified group whose body can match the same text in several ways per
  * iteration (`(a+)+`, `(\w+\s?)*`, `((ab)+)+`), or a quantified alternation
- * whose branches can start alike (`(a|ab)*`). Both make the engine try
- * exponentially many ways to fail; loops inside lookarounds count too.
+ * whose branches can start alike (`(a|ab)*`), both of which make the engine
+ * try exponentially many ways to fail; or three or more unbounded loops in
+ * sequence that can share the same characters (`(.*)-(.*)-(.*)`), which
+ * make it try n³ or more. Loops inside lookarounds count too.
  *
  * The analysis is a static, conservative one in the manner of `safe-regex`
  * and `recheck`'s "star height" and "ambiguous alternation" rules, made
  * precise enough for routes: a repeated group whose iterations are kept apart
  * by a character the inner loop cannot eat (`(?:\/[^/]+)*`, `(\d{1,3}\.)+`)
- * is safe. Polynomial backtracking (`(.*)-(.*)`) is not flagged: the path
- * and parameter length limits bound it (see docs/security.md).
+ * is safe. So is a pair of loops that can split text between them
+ * (`(.*)-(.*)`, quadratic: the path and parameter length limits bound it),
+ * but not three or more in a row (`(.*)-(.*)-(.*)`, cubic and worse; see
+ * docs/security.md).
  *
  * A pattern the check cannot vouch for is unsafe too: one with a
  * back-reference (`\1`, `\k<name>`), and one regexpp cannot read with the
@@ -61,36 +63,10 @@ interface Verdict {
   checked: boolean;
 }
 
-// Bounded repetitions below this count are left alone: (a{1,3}){1,5}
-// backtracks, but within a bound the length limits keep small.
-const UNBOUNDED = 20;
-
-type Node =
-  | { kind: "chars"; chars: Chars }
-  | { kind: "empty" }
-  | { kind: "look"; body: Node }
-  | { kind: "seq"; items: Node[] }
-  | { kind: "alt"; branches: Node[] }
-  | { kind: "repeat"; body: Node; min: number; max: number; text: string };
-
-type Repeat = Extract<Node, { kind: "repeat" }>;
-
-/** A refusal found while building the tree: the pattern is not analysed further. */
-class Unchecked extends Error {}
-
 function verdict(regexp: RegExp): Verdict | undefined {
-  const flags = { unicode: regexp.flags.includes("u"), unicodeSets: regexp.flags.includes("v") };
-  let pattern: AST.Pattern;
-  try {
-    // The newest syntax regexpp knows: a RegExp the engine made may use any of it.
-    pattern = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(regexp.source, 0, regexp.source.length, flags);
-  } catch (error) {
-    // The engine took it, but what cannot be read cannot be vouched for.
-    return { reason: `regexpp cannot read it with the flags "${regexp.flags}" (${(error as Error).message})`, checked: false };
-  }
   let tree: Node;
   try {
-    tree = new TreeBuilder(pattern, flags).tree({ ignoreCase: regexp.flags.includes("i"), dotAll: regexp.flags.includes("s") });
+    tree = readRegExp(regexp);
   } catch (error) {
     if (error instanceof Unchecked) return { reason: error.message, checked: false };
     throw error;
@@ -99,193 +75,10 @@ function verdict(regexp: RegExp): Verdict | undefined {
   return reason === undefined ? undefined : { reason, checked: true };
 }
 
-/** Reduces regexpp's syntax tree to the nodes the rules read, with character sets over the pattern's own {@link CharSpace}. */
-class TreeBuilder {
-  readonly #pattern: AST.Pattern;
-  readonly #space: CharSpace;
-
-  constructor(pattern: AST.Pattern, flags: { unicode: boolean; unicodeSets: boolean }) {
-    this.#pattern = pattern;
-    const codes: number[] = [];
-    visitRegExpAST(pattern, { onCharacterEnter: (node) => void codes.push(node.value) });
-    this.#space = CharSpace.for(codes, flags);
-  }
-
-  tree(mode: CharMode): Node {
-    return this.#alternatives(this.#pattern.alternatives, mode);
-  }
-
-  #alternatives(alternatives: readonly AST.Alternative[], mode: CharMode): Node {
-    const branches = alternatives.map((alternative) => this.#sequence(alternative.elements, mode));
-    return branches.length === 1 ? branches[0]! : { kind: "alt", branches };
-  }
-
-  #sequence(elements: readonly AST.Element[], mode: CharMode): Node {
-    const items = elements.map((element) => this.#element(element, mode));
-    return items.length === 1 ? items[0]! : { kind: "seq", items };
-  }
-
-  #element(element: AST.Element, mode: CharMode): Node {
-    switch (element.type) {
-      case "Quantifier":
-        return { kind: "repeat", body: this.#element(element.element, mode), min: element.min, max: element.max, text: element.raw };
-      case "CapturingGroup":
-        return this.#alternatives(element.alternatives, mode);
-      case "Group": {
-        // Modifiers (`(?i:...)`) change the flags inside the group only.
-        const add = element.modifiers?.add;
-        const remove = element.modifiers?.remove;
-        const inner = {
-          ignoreCase: remove?.ignoreCase ? false : add?.ignoreCase || mode.ignoreCase,
-          dotAll: remove?.dotAll ? false : add?.dotAll || mode.dotAll,
-        };
-        return this.#alternatives(element.alternatives, inner);
-      }
-      case "Assertion":
-        // A lookaround consumes nothing, but its own loops backtrack when it fails.
-        return element.kind === "lookahead" || element.kind === "lookbehind" ? { kind: "look", body: this.#alternatives(element.alternatives, mode) } : { kind: "empty" };
-      case "Backreference":
-        // What a back-reference matches is what its group matched, so the
-        // work of a failing match depends on the text captured, not on the
-        // pattern alone: matching with back-references is NP-hard, and no
-        // reading of the pattern can bound its backtracking.
-        throw new Unchecked(`it has a back-reference (${element.raw}), and backtracking over back-references cannot be bounded`);
-      case "CharacterClass":
-      case "ExpressionCharacterClass":
-        return this.#class(element, mode);
-      case "Character":
-        return { kind: "chars", chars: this.#space.leaf(element, mode) };
-      case "CharacterSet":
-        // A property of strings (`\p{RGI_Emoji}`, the `v` flag) may match several characters: any text, to be safe.
-        return element.kind === "property" && element.strings ? this.#anyText(element.raw) : { kind: "chars", chars: this.#space.leaf(element, mode) };
-    }
-  }
-
-  // A class, with strings (`[\q{ab|c}]`, the `v` flag) as alternatives of their own.
-  #class(node: AST.CharacterClass | AST.ExpressionCharacterClass, mode: CharMode): Node {
-    const strings: Node[] = [];
-    const chars = this.#classChars(node, mode, strings);
-    if (strings.length === 0) return { kind: "chars", chars };
-    return { kind: "alt", branches: charsEmpty(chars) ? strings : [{ kind: "chars", chars }, ...strings] };
-  }
-
-  #classChars(node: AST.CharacterClass | AST.ExpressionCharacterClass | AST.ExpressionCharacterClass["expression"], mode: CharMode, strings: Node[]): Chars {
-    switch (node.type) {
-      case "CharacterClass": {
-        let chars = NO_CHARS;
-        for (const element of node.elements) {
-          if (element.type === "CharacterClass" || element.type === "ExpressionCharacterClass") chars = unionChars(chars, this.#classChars(element, mode, strings));
-          else if (element.type === "ClassStringDisjunction") {
-            for (const alternative of element.alternatives) {
-              if (alternative.elements.length === 1) chars = unionChars(chars, this.#space.leaf(alternative.elements[0]!, mode));
-              else strings.push(this.#sequence(alternative.elements, mode));
-            }
-          } else if (element.type === "CharacterSet" && element.kind === "property" && element.strings) strings.push(this.#anyText(element.raw));
-          else chars = unionChars(chars, this.#space.leaf(element, mode));
-        }
-        return node.negate ? this.#space.complement(chars) : chars;
-      }
-      case "ExpressionCharacterClass": {
-        const chars = this.#classChars(node.expression, mode, strings);
-        return node.negate ? this.#space.complement(chars) : chars;
-      }
-      case "ClassIntersection":
-      case "ClassSubtraction": {
-        const left = this.#operand(node.left, mode, strings);
-        const right = this.#operand(node.right, mode, strings);
-        return node.type === "ClassIntersection" ? intersectChars(left, right) : intersectChars(left, this.#space.complement(right));
-      }
-    }
-  }
-
-  // An operand of `&&` or `--`; strings there are taken as any text (rare, and the safe side).
-  #operand(node: AST.ExpressionCharacterClass["expression"]["left"], mode: CharMode, strings: Node[]): Chars {
-    switch (node.type) {
-      case "ClassIntersection":
-      case "ClassSubtraction":
-      case "CharacterClass":
-      case "ExpressionCharacterClass":
-        return this.#classChars(node, mode, strings);
-      case "ClassStringDisjunction":
-        if (node.alternatives.every((alternative) => alternative.elements.length === 1)) {
-          return node.alternatives.reduce((chars, alternative) => unionChars(chars, this.#space.leaf(alternative.elements[0]!, mode)), NO_CHARS);
-        }
-        strings.push(this.#anyText(node.raw));
-        return NO_CHARS;
-      case "CharacterSet":
-        if (node.kind === "property" && node.strings) {
-          strings.push(this.#anyText(node.raw));
-          return NO_CHARS;
-        }
-        return this.#space.leaf(node, mode);
-      case "Character":
-        return this.#space.leaf(node, mode);
-    }
-  }
-
-  #anyText(text: string): Node {
-    return { kind: "repeat", body: { kind: "chars", chars: this.#space.all }, min: 0, max: Infinity, text };
-  }
-}
-
-function nullable(node: Node): boolean {
-  switch (node.kind) {
-    case "empty":
-    case "look": return true;
-    case "chars": return false;
-    case "seq": return node.items.every(nullable);
-    case "alt": return node.branches.some(nullable);
-    case "repeat": return node.min === 0 || nullable(node.body);
-  }
-}
-
-/** Every character the node can consume. */
-function consumed(node: Node): Chars {
-  switch (node.kind) {
-    case "empty":
-    case "look": return NO_CHARS;
-    case "chars": return node.chars;
-    case "seq": return node.items.map(consumed).reduce(unionChars, NO_CHARS);
-    case "alt": return node.branches.map(consumed).reduce(unionChars, NO_CHARS);
-    case "repeat": return node.max === 0 ? NO_CHARS : consumed(node.body);
-  }
-}
-
-/** The characters a non-empty match of the node can start with. */
-function firstChars(node: Node): Chars {
-  switch (node.kind) {
-    case "empty":
-    case "look": return NO_CHARS;
-    case "chars": return node.chars;
-    case "alt": return node.branches.map(firstChars).reduce(unionChars, NO_CHARS);
-    case "repeat": return node.max === 0 ? NO_CHARS : firstChars(node.body);
-    case "seq": {
-      let chars = NO_CHARS;
-      for (const item of node.items) {
-        chars = unionChars(chars, firstChars(item));
-        if (!nullable(item)) break;
-      }
-      return chars;
-    }
-  }
-}
-
-// Whether the node holds a loop whose count can vary (`a+`, `a{1,3}`, `a?`).
-function hasVariableLoop(node: Node): boolean {
-  switch (node.kind) {
-    case "empty":
-    case "look":
-    case "chars": return false;
-    case "seq": return node.items.some(hasVariableLoop);
-    case "alt": return node.branches.some(hasVariableLoop);
-    case "repeat": return (node.max > node.min && !charsEmpty(consumed(node.body))) || hasVariableLoop(node.body);
-  }
-}
-
 /**
  * A rule looks at one node, its children already looked at, and says why
- * the node makes the pattern unsafe, or `undefined`. New rules (a polynomial
- * one over sequences of loops, say) go in {@link RULES}.
+ * the node makes the pattern unsafe, or `undefined`. New rules go in
+ * {@link RULES}.
  */
 type Rule = (node: Node) => string | undefined;
 
@@ -308,10 +101,99 @@ const ambiguousAlternation: Rule = (node) => {
   return `the alternatives of the repeated group ${node.text} can start with the same character`;
 };
 
-const RULES: readonly Rule[] = [ambiguousRepetition, ambiguousAlternation];
+/**
+ * Three or more unbounded loops in sequence that can share a character,
+ * with nothing between them that the shared characters cannot match
+ * (`(.*)-(.*)-(.*)\.html`): a run of that character splits between them in
+ * n² ways, each tried to the end, so a failing match takes n³ steps. Two
+ * such loops (`(.*)-(.*)`) are accepted: the path and segment limits bound
+ * their n² (see docs/security.md).
+ */
+const polynomialChain: Rule = (node) => {
+  const chain = longestChain(node);
+  if (chain.length < MAX_CHAIN) return undefined;
+  const loops = `${chain.slice(0, -1).join(", ")} and ${chain.at(-1)}`;
+  return `the loops ${loops} can split the same run of characters between them (a failing match takes time growing as the length to the power ${chain.length})`;
+};
 
-function isUnbounded(node: Node): node is Repeat {
-  return node.kind === "repeat" && node.max >= UNBOUNDED;
+const RULES: readonly Rule[] = [ambiguousRepetition, ambiguousAlternation, polynomialChain];
+
+// The longest accepted chain of loops is one shorter: quadratic.
+const MAX_CHAIN = 3;
+// Ends kept per point of the walk; a route pattern has a handful.
+const MAX_ENDS = 256;
+
+/**
+ * A loop met on the way through the pattern, as {@link longestChain} walks
+ * it: the loop's characters, the chain of loops ending at it (their source
+ * texts), and what each character matched since must be, intersected with
+ * the loop's characters (an empty one ends the chain: nothing could pump
+ * through it).
+ */
+interface ChainEnd {
+  chars: Chars;
+  chain: string[];
+  since: Chars[];
+}
+
+/**
+ * The longest chain of unbounded loops in `node` where each loop can take
+ * over characters from the one before it: they share a character with
+ * which every item between them can also match. Alternatives are walked
+ * each, bounded repetitions unrolled, a loop with a minimum walked once
+ * through its body before it counts as a loop.
+ */
+function longestChain(node: Node): string[] {
+  let longest: string[] = [];
+  const walk = (node: Node, ends: ChainEnd[]): ChainEnd[] => {
+    switch (node.kind) {
+      case "empty":
+      case "look": return ends;
+      case "chars": return throughChars(ends, node.chars);
+      case "seq": return node.items.reduce((at, item) => walk(item, at), ends);
+      case "alt": return distinct(node.branches.flatMap((branch) => walk(branch, ends)));
+      case "repeat": {
+        if (node.max === 0 || charsEmpty(consumed(node.body))) return ends;
+        let at = ends;
+        if (node.max < UNBOUNDED) {
+          for (let i = 0; i < node.min; i++) at = walk(node.body, at);
+          for (let i = node.min; i < node.max; i++) at = distinct([...at, ...walk(node.body, at)]);
+          return at;
+        }
+        if (node.min > 0) at = walk(node.body, at);
+        const chars = consumed(node.body);
+        let chain = [node.text];
+        for (const end of ends) {
+          if (end.chain.length + 1 > chain.length && charsOverlap(end.chars, chars) && end.since.every((c) => charsOverlap(c, chars))) chain = [...end.chain, node.text];
+        }
+        if (chain.length > longest.length) longest = chain;
+        return distinct([...at, { chars, chain, since: [] }]);
+      }
+    }
+  };
+  walk(node, []);
+  return longest;
+}
+
+function throughChars(ends: ChainEnd[], chars: Chars): ChainEnd[] {
+  const out: ChainEnd[] = [];
+  for (const end of ends) {
+    const shared = intersectChars(end.chars, chars);
+    if (!charsEmpty(shared)) out.push({ ...end, since: end.since.some((c) => c.may === shared.may) ? end.since : [...end.since, shared] });
+  }
+  return out;
+}
+
+// Ends that differ only in how they were reached are one; the longest chain is kept.
+function distinct(ends: ChainEnd[]): ChainEnd[] {
+  const byKey = new Map<string, ChainEnd>();
+  for (const end of ends) {
+    const key = `${end.chars.may}/${end.since.map((c) => c.may).sort().join(",")}`;
+    const known = byKey.get(key);
+    if (known === undefined || known.chain.length < end.chain.length) byKey.set(key, end);
+  }
+  const out = [...byKey.values()];
+  return out.length <= MAX_ENDS ? out : out.sort((a, b) => b.chain.length - a.chain.length).slice(0, MAX_ENDS);
 }
 
 /** The first reason a rule finds in the tree, children before their parent, in the order of the source. */

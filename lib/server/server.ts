@@ -13,6 +13,10 @@ import type { SecureContextOptions, TLSSocket } from "node:tls";
 import type { Logger } from "../core/logger.js";
 import { formatAddress, runPrimary, say } from "./cluster.js";
 import { reasonPhrase } from "../http/errors.js";
+import { expectContinue } from "../http/body-reader.js";
+import { Http2Limits } from "./http2-limits.js";
+import { plainErrorBody } from "./protocol.js";
+import { SendTimeout } from "./send-timeout.js";
 
 /**
  * The server settings an application passes on, under their Node names.
@@ -30,7 +34,13 @@ export interface ServerSettings {
   maxHeaderSize?: number;
   /** Requests served on one connection before it is closed, so load spreads again across workers and machines. */
   maxRequestsPerSocket?: number;
-  /** How often (ms) Node checks `headersTimeout` and `requestTimeout`: the precision of both. */
+  /**
+   * Milliseconds a response may wait with bytes to send and none taken by
+   * the client; past it the connection (an HTTP/2 stream) is closed, and
+   * with it the file or stream being sent.
+   */
+  sendTimeout?: number;
+  /** How often (ms) Node checks `headersTimeout` and `requestTimeout`: the precision of both, and of `sendTimeout` and the HTTP/2 deadlines. */
   connectionsCheckingInterval?: number;
 }
 
@@ -45,6 +55,7 @@ export const SERVER_DEFAULTS: Readonly<Required<ServerSettings>> = Object.freeze
   keepAliveTimeout: 5_000,
   maxHeaderSize: 16_384,
   maxRequestsPerSocket: 10_000,
+  sendTimeout: 30_000,
   connectionsCheckingInterval: 1_000,
 });
 
@@ -87,19 +98,30 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createNodeServer(listener: Listener, settings: ServerSettings = {}, transport: TransportOptions = {}): NodeServer {
   const s = resolveSettings(settings);
+  // A TLS connection that never completes its handshake is closed as a
+  // plain one that never sends a byte is (Node's own limit is 120 s).
+  const handshake = s.headersTimeout > 0 ? { handshakeTimeout: s.headersTimeout } : {};
   let server: NodeServer;
+  let http2: Http2Limits | undefined;
   if (transport.http2) {
     if (!transport.tls) throw new TypeError("http2 needs tls: browsers and most clients speak HTTP/2 only over TLS.");
+    const limits = new Http2Limits(s);
+    http2 = limits;
     server = createSecureServer(
       {
         ...transport.tls,
+        ...handshake,
         allowHTTP1: true,
         // HTTP/2's own limits: the head size, and how many requests one
         // connection may have in flight at once.
         settings: { maxConcurrentStreams: 100, ...(s.maxHeaderSize > 0 ? { maxHeaderListSize: s.maxHeaderSize } : {}) },
       },
-      listener as unknown as Parameters<typeof createSecureServer>[1],
+      ((req: IncomingMessage, res: ServerResponse) => {
+        if (req.httpVersionMajor === 2) limits.track(req as never, res as never);
+        listener(req, res);
+      }) as unknown as Parameters<typeof createSecureServer>[1],
     );
+    limits.attach(server);
     // These govern the HTTP/1.1 fallback connections, as on a plain server.
     Object.assign(server, {
       headersTimeout: s.headersTimeout,
@@ -116,15 +138,44 @@ export function createNodeServer(listener: Listener, settings: ServerSettings = 
       connectionsCheckingInterval: s.connectionsCheckingInterval,
       ...(s.maxHeaderSize > 0 ? { maxHeaderSize: s.maxHeaderSize } : {}),
     };
-    server = transport.tls ? createHttpsServer({ ...transport.tls, ...options }, listener) : createHttpServer(options, listener);
+    server = transport.tls ? createHttpsServer({ ...transport.tls, ...handshake, ...options }, listener) : createHttpServer(options, listener);
   }
   Object.assign(server, { keepAliveTimeout: s.keepAliveTimeout, maxRequestsPerSocket: s.maxRequestsPerSocket });
   server.on("clientError", answerClientError);
+  // `Expect: 100-continue`: the 100 is sent when the body is read, so a
+  // body that will be refused (a declared length over the limit) is
+  // answered at once and never asked for.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    expectContinue(req);
+    server.emit("request", req, res);
+  });
+  const sends = s.sendTimeout > 0 ? new SendTimeout(s.sendTimeout) : undefined;
   // Node starts headersTimeout at a request's first byte, so a connection
-  // that sends nothing would stay open for ever. Plain HTTP only:
-  // a TLS socket's raw bytes are read by the TLS layer.
-  if (!transport.tls && s.headersTimeout > 0) server.on("connection", (socket: Socket) => closeIfSilent(socket, s.headersTimeout));
+  // that sends nothing would stay open for ever: closed after
+  // headersTimeout. A TLS socket is counted once its handshake is done, in
+  // request bytes; an HTTP/2 one by its session (see Http2Limits).
+  const silent = s.headersTimeout;
+  server.on(transport.tls ? "secureConnection" : "connection", (socket: Socket | TLSSocket) => {
+    if ((socket as TLSSocket).alpnProtocol === "h2") return;
+    if (silent > 0) closeIfSilent(socket, silent);
+    sends?.watch(socket);
+  });
+  if (sends !== undefined || http2 !== undefined) sweepWhileListening(server, s.connectionsCheckingInterval, (now) => {
+    sends?.sweep(now);
+    http2?.sweep(now);
+  });
   return server;
+}
+
+/** Run `sweep` every `ms` (1 s when 0) from `listening` to `close`, without holding the process open. */
+function sweepWhileListening(server: NodeServer, ms: number, sweep: (now: number) => void): void {
+  let timer: NodeJS.Timeout | undefined;
+  server.on("listening", () => {
+    clearInterval(timer);
+    timer = setInterval(() => sweep(Date.now()), ms > 0 ? ms : 1_000);
+    timer.unref();
+  });
+  server.on("close", () => clearInterval(timer));
 }
 
 /** Destroy `socket` if it has not sent a byte after `ms`; one timer per connection, not per request. */
@@ -151,6 +202,7 @@ export function resolveSettings(settings: ServerSettings): Required<ServerSettin
     keepAliveTimeout: settings.keepAliveTimeout ?? SERVER_DEFAULTS.keepAliveTimeout,
     maxHeaderSize: settings.maxHeaderSize ?? SERVER_DEFAULTS.maxHeaderSize,
     maxRequestsPerSocket: settings.maxRequestsPerSocket ?? SERVER_DEFAULTS.maxRequestsPerSocket,
+    sendTimeout: settings.sendTimeout ?? SERVER_DEFAULTS.sendTimeout,
     connectionsCheckingInterval: settings.connectionsCheckingInterval ?? SERVER_DEFAULTS.connectionsCheckingInterval,
   };
 }
@@ -177,12 +229,14 @@ export function answerClientError(error: Error & { code?: string; reason?: strin
   // A connection that never sent a byte gets no answer, whichever timer
   // noticed first: Node's headersTimeout check or closeIfSilent.
   const silent = error.code === "ERR_HTTP_REQUEST_TIMEOUT" && (socket as Socket).bytesRead === 0;
-  if (silent || error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+  // No HTTP can be written on a TLS connection whose handshake failed or timed out.
+  const tls = error.code !== undefined && (error.code.startsWith("ERR_TLS_") || error.code.startsWith("ERR_SSL_"));
+  if (silent || tls || error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }
   const [status, why] = CLIENT_ERRORS[error.code ?? ""] ?? [400, error.reason ?? "The request is malformed."];
-  const body = `${status} ${reasonPhrase(status)}: ${why}\n`;
+  const body = plainErrorBody(status, why);
   const head = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
   socket.end(head + body, () => socket.destroy());
 }

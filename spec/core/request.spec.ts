@@ -188,6 +188,21 @@ describe("Request bodies", () => {
     expect(await lenient.json()).toEqual({ a: 1 });
   });
 
+  it("json(): a charset other than UTF-8 is a 415 (RFC 8259 §8.1), unless lenient", async () => {
+    const app = new Application([
+      ["/strict", async (r: Request) => r.json()],
+      ["/lenient", async (r: Request) => r.json({ lenient: true })],
+    ]);
+    const body = Buffer.from('{"a":1}', "utf16le");
+    const headers = { "content-type": "application/json; charset=utf-16le", ...JSON_ACCEPT };
+    expect(await errorOf(await app.getResponse("/strict", { method: "POST", body, headers }))).toEqual({
+      status: 415,
+      body: { error: 415, message: 'A JSON body is UTF-8 (RFC 8259), not "utf-16le": send it as UTF-8, without a charset or with charset=utf-8.' },
+    });
+    const lenient = await app.getResponse("/lenient", { method: "POST", body, headers });
+    expect(await lenient.json()).toEqual({ a: 1 });
+  });
+
   it("an oversized JSON body is a 413 with Connection: close (app limit)", async () => {
     const app = new Application([["/", async (r: Request) => r.json()]], { bodyLimit: 100 });
     const res = await app.getResponse("/", { method: "POST", json: { data: "x".repeat(200) }, headers: JSON_ACCEPT });

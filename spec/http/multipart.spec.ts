@@ -177,6 +177,14 @@ describe("multipart limits and broken bodies", () => {
     expect(await res.json()).toEqual({ error: 400, message: "Invalid multipart Content-Type: Multipart: Boundary not found." });
   });
 
+  it("a boundary over 70 characters is a 400 (RFC 2046 §5.1.1)", async () => {
+    const { post } = uploadApp();
+    const boundary = "x".repeat(71);
+    const res = await post(`--${boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${boundary}--\r\n`, `multipart/form-data; boundary=${boundary}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 400, message: "The multipart boundary is longer than 70 characters (RFC 2046 §5.1.1)." });
+  });
+
   it("a file over maxFileSize is a 413 naming it", async () => {
     const { body, contentType } = multipartBody([{ name: "f", value: Buffer.alloc(2000), filename: "huge.bin" }]);
     const res = await uploadApp({ maxFileSize: 1000 }).post(body, contentType);

@@ -83,6 +83,19 @@ describe("bodies", () => {
     expect((await attack(target, post("/json", "{}", { "Content-Type": "application/json; charset=bogus" }))).response.status).toBe(415);
   });
 
+  it("a JSON body in a charset other than UTF-8 (UTF-16 here): 415, as RFC 8259 §8.1 asks; utf-8 and utf8 are served", async () => {
+    const target = await start();
+    const utf16 = Buffer.from('{"a":1}', "utf16le");
+    const result = await attack(target, post("/json", utf16, { "Content-Type": "application/json; charset=utf-16le" }));
+    expect(result.response.status).toBe(415);
+    expect(result.response.body).toBe('415 Unsupported Media Type\nA JSON body is UTF-8 (RFC 8259), not "utf-16le": send it as UTF-8, without a charset or with charset=utf-8.\n');
+    expect(result.reused).toBe(true);
+    for (const charset of ["utf-8", "UTF-8", "utf8"]) {
+      const ok = await attack(target, post("/json", '{"a":1}', { "Content-Type": `application/json; charset=${charset}` }));
+      expect(ok.response).toMatchObject({ status: 200, body: '{"received":{"a":1}}' });
+    }
+  });
+
   it("__proto__ in a JSON body is an own key and pollutes nothing", async () => {
     const target = await start();
     const result = await attack(target, post("/json", '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}}}', JSON_TYPE));
@@ -183,6 +196,18 @@ describe("multipart", () => {
     const target = await start();
     const result = await attack(target, post("/form", "abc", { "Content-Type": "multipart/form-data" }));
     expect(result.response.status).toBe(400);
+  });
+
+  it("a boundary over 70 characters (RFC 2046 §5.1.1): 400; one of 70 is served", async () => {
+    const target = await start();
+    for (const [length, status] of [[71, 400], [70, 200]] as const) {
+      const boundary = "b".repeat(length);
+      const body = `--${boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--${boundary}--\r\n`;
+      const result = await attack(target, post("/form", body, { "Content-Type": `multipart/form-data; boundary=${boundary}` }));
+      expect(result.response.status).toBe(status);
+      if (status === 400) expect(result.response.body).toBe("400 Bad Request\nThe multipart boundary is longer than 70 characters (RFC 2046 §5.1.1).\n");
+      else expect(result.response.body).toBe('{"fields":1,"form":{"a":"v"}}');
+    }
   });
 
   it("10,000 parts: 400 at the limit, connection closed (the rest of the body is never read)", async () => {

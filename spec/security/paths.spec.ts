@@ -190,6 +190,14 @@ describe("ReDoS", () => {
     expect(app.router.routes).toHaveLength(0);
   });
 
+  it("a RegExp route that backtracks in cubic time is refused at registration, unless opted in", () => {
+    expect(() => new Route(/^\/slug\/(.*)-(.*)-(.*)\.html$/, () => "x")).toThrow(
+      /^The pattern \/\^\\\/slug\\\/\(\.\*\)-\(\.\*\)-\(\.\*\)\\\.html\$\/ can backtrack catastrophically \(ReDoS\): the loops \.\*, \.\* and \.\* can split the same run of characters between them/,
+    );
+    const route = new Route(/^\/slug\/(.*)-(.*)-(.*)\.html$/, () => "x", { allowUnsafeRegExp: true });
+    expect(route.matchPath("/slug/a-b-c.html")).toEqual({ args: ["a", "b", "c"], kwargs: {} });
+  });
+
   it("a params constraint with catastrophic backtracking is refused too", () => {
     expect(() => new Route("/u/:name", () => "x", { params: { name: /(\w+\s?)*/ } })).toThrow(/^The pattern params\.name of \/u\/:name can backtrack catastrophically/);
   });

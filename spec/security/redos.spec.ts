@@ -61,6 +61,57 @@ describe("unsafeRegExpReason()", () => {
   });
 });
 
+describe("polynomial backtracking: three or more loops that share characters in sequence", () => {
+  const cubic = (loops: string, power = 3) => `the loops ${loops} can split the same run of characters between them (a failing match takes time growing as the length to the power ${power})`;
+  const unsafe: [RegExp, string][] = [
+    [/^\/slug\/(.*)-(.*)-(.*)\.html$/, cubic(".*, .* and .*")],
+    [/^\/(.+)\/(.+)\/(.+)$/, cubic(".+, .+ and .+")],
+    [/^\/([\w-]+)-([\w-]+)-([\w-]+)$/, cubic("[\\w-]+, [\\w-]+ and [\\w-]+")],
+    [/^(a*)(a*)(a*)b$/, cubic("a*, a* and a*")],
+    [/^\d*\d+\d*x/, cubic("\\d*, \\d+ and \\d*")],
+    [/^\/(.*)a(.*)b(.*)$/, cubic(".*, .* and .*")],
+    [/^\/(.*)-(.*)-(.*)-(.*)$/, cubic(".*, .*, .* and .*", 4)],
+    // Through an alternative, a bounded repetition, and a repeated group counted as one loop.
+    [/^\/(.*)(?:-(.*)|x)-(.*)$/, cubic(".*, .* and .*")],
+    [/^(?:(.*)-){3}$/, cubic(".*, .* and .*")],
+    [/^(?:\/[^/]+)*(.*)(.*)$/, cubic("(?:\\/[^/]+)*, .* and .*")],
+  ];
+  for (const [regexp, reason] of unsafe) {
+    it(`refuses ${regexp}`, () => expect(unsafeRegExpReason(regexp)).toBe(reason));
+  }
+
+  const safe = [
+    // Two loops: quadratic, bounded by the path and segment limits.
+    /^\/(.*)-(.*)$/,
+    /^\/api\/(.*)\/(.*)$/,
+    /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i,
+    // Three loops kept apart by what none of them matches.
+    /^\/(\d+)-(\d+)-(\d+)$/,
+    /^\/(\w+)\/(\w+)\/(\w+)$/,
+    /^\/([^-]*)-([^-]*)-([^-]*)\.html$/,
+    /^(?:a*-){1,5}$/,
+    // Bounded loops are not counted.
+    /^\/(.{0,9})-(.{0,9})-(.{0,9})$/,
+  ];
+  for (const regexp of safe) {
+    it(`accepts ${regexp}`, () => expect(unsafeRegExpReason(regexp)).toBeUndefined());
+  }
+
+  it("a refused pattern really is cubic: (.*)-(.*)-(.*)\\.html takes over 25 times longer on 4n dashes than on n (a quadratic one takes 16)", () => {
+    const time = (n: number) => {
+      const input = `/slug/${"-".repeat(n)}`;
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        /^\/slug\/(.*)-(.*)-(.*)\.html$/.test(input);
+        best = Math.min(best, performance.now() - started);
+      }
+      return best;
+    };
+    expect(time(400) / Math.max(time(100), 0.01)).toBeGreaterThan(25);
+  });
+});
+
 describe("assertSafeRegExp()", () => {
   it("throws a TypeError naming the pattern, the reason and the way out", () => {
     expect(() => assertSafeRegExp(/^\/(a+)+$/)).toThrow(

@@ -26,13 +26,16 @@ describe("SERVER_DEFAULTS", () => {
       keepAliveTimeout: 5_000,
       maxHeaderSize: 16_384,
       maxRequestsPerSocket: 10_000,
+      sendTimeout: 30_000,
       connectionsCheckingInterval: 1_000,
     });
     expect(Object.isFrozen(SERVER_DEFAULTS)).toBe(true);
   });
 
   it("are what app.createServer() sets when no option is given", () => {
-    expect(settingsOf(new Application().createServer())).toEqual(SERVER_DEFAULTS);
+    // sendTimeout is handlerkit's own, not a property of Node's server.
+    const { sendTimeout: _ours, ...node } = SERVER_DEFAULTS;
+    expect(settingsOf(new Application().createServer())).toEqual(node);
   });
 });
 
@@ -133,5 +136,11 @@ describe("answerClientError()", () => {
     expect(unwritable).toMatchObject({ written: "", destroyed: true });
     const midResponse = answer(parseError("HPE_INVALID_METHOD", "x"), (socket) => (socket._httpMessage = { headersSent: true }));
     expect(midResponse).toMatchObject({ written: "", destroyed: true });
+  });
+
+  it("destroys a TLS connection whose handshake failed or timed out: no HTTP can be written on it", () => {
+    for (const code of ["ERR_TLS_HANDSHAKE_TIMEOUT", "ERR_SSL_WRONG_VERSION_NUMBER"]) {
+      expect(answer(Object.assign(new Error(code), { code }))).toMatchObject({ written: "", destroyed: true });
+    }
   });
 });
