@@ -102,7 +102,7 @@ describe("app.loadRoutes() and Application.fromRoutes()", () => {
 
   it("keeps the router's behaviour: 405 with Allow, HEAD through GET, converters, 404, timeouts, uriFor", async () => {
     const put = await app.getResponse("/todo", { method: "PUT" });
-    expect([put.status, put.headers.get("allow")]).toEqual([405, "GET, POST"]);
+    expect([put.status, put.headers.get("allow")]).toEqual([405, "GET, HEAD, OPTIONS, POST"]);
     const head = await app.getResponse("/todo/completed", { method: "HEAD" });
     expect([head.status, await head.text()]).toEqual([200, ""]);
     expect((await app.getResponse("/todo/seven")).status).toBe(404);
@@ -120,7 +120,7 @@ describe("app.loadRoutes() and Application.fromRoutes()", () => {
       expect(await fetchResult(`${origin}/todo/completed`)).toMatchObject({ status: 200, body: '[{"id":1,"done":true}]' });
       expect(await fetchResult(`${origin}/todo/3`)).toMatchObject({ status: 200, body: '{"id":3,"next":"/todo/4"}' });
       const wrong = await fetchResult(`${origin}/todo/3`, { method: "PATCH" });
-      expect([wrong.status, wrong.headers.allow]).toEqual([405, "DELETE, GET"]);
+      expect([wrong.status, wrong.headers.allow]).toEqual([405, "DELETE, GET, HEAD, OPTIONS"]);
     } finally {
       await app.close();
       expect(server.listening).toBe(false);

@@ -25,7 +25,7 @@ describe("app.health(): liveness", () => {
     const app = new Application([], { logger: quiet }).health();
     const res = await app.getResponse("/healthz", { method: "POST" });
     expect(res.status).toBe(405);
-    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
 
   it("serves at the paths given", async () => {
