@@ -71,6 +71,14 @@ describe("the checker", () => {
       ['docs/example.md:14: expected a compile error containing "is not assignable", and the compiler reported none like it'],
     ]);
   });
+
+  it("runs a runnable sample, so a failing assert or a throw fails the spec", async () => {
+    const markdown = ["```ts", 'import * as assert from "node:assert/strict";', 'import { Application } from "handlerkit";', "const app = new Application();", 'app.route("/")(() => "hi");', "await app.listen(8080);", 'assert.equal(await (await app.getResponse("/")).text(), "bye");', "```"].join("\n");
+    const [sample] = samplesIn("docs/example.md", markdown, [], []);
+    const path = join(scratch, "failing.ts");
+    writeFileSync(path, runnableText(sample!, runtime));
+    await expect(import(/* @vite-ignore */ pathToFileURL(path).href)).rejects.toThrow("Expected values to be strictly equal");
+  });
 });
 
 for (const file of new Set(samples.map((sample) => sample.file))) {

@@ -138,9 +138,14 @@ export function exportsOf(program: ts.Program, file: string): string[] {
   });
 }
 
-export const PRELUDE = join(root, "spec/support/doc-prelude.ts");
-// Virtual files beside the prelude: they exist only in the compiler host.
-const SAMPLES = join(root, "spec/support");
+/**
+ * The folder a fragment is checked in, as if it were a file there: it holds
+ * the prelude and the modules samples may import (`./app.js`,
+ * `./handlers/product.js`). The samples themselves exist only in the
+ * compiler host.
+ */
+export const PROJECT = join(root, "spec/support/doc-project");
+export const PRELUDE = join(PROJECT, "prelude.ts");
 
 /** Every ```ts block of `files`, with its virtual file (imports and wrapper for fragments). */
 export function collectSamples(files: readonly string[], handlerkitNames: readonly string[], preludeNames: readonly string[]): Sample[] {
@@ -158,7 +163,7 @@ export function samplesIn(file: string, markdown: string, handlerkitNames: reado
 }
 
 function sampleOf(file: string, fence: Fence, kind: SampleKind, handlerkitNames: readonly string[], preludeNames: readonly string[]): Sample {
-  const path = join(SAMPLES, `doc-sample.${file.replace(/[/.]/g, "_")}_${fence.line}.ts`);
+  const path = join(PROJECT, `sample.${file.replace(/[/.]/g, "_")}_${fence.line}.ts`);
   const header: string[] = ["export {};"];
   if (kind !== "run") {
     // A fragment sees every export of the package and of the prelude that
@@ -176,7 +181,7 @@ function sampleOf(file: string, fence: Fence, kind: SampleKind, handlerkitNames:
     header.push("export class Sample extends RequestHandler {");
     footer = "\n}";
   } else if (kind === "method") {
-    header.push("export class Sample extends RequestHandler {", "async sample(..._args: any[]): Promise<unknown> {", "const request = this.request; {");
+    header.push("export class Sample extends RequestHandler {", "async sample(..._args: any[]) {", "const request = this.request; {");
     footer = "\n}}}";
   }
   const expected = new Map<number, string>();
