@@ -77,8 +77,11 @@ export interface RedirectOptions extends RedirectPolicy {
  * }
  */
 export class RequestHandler {
+  /** The request being handled. */
   request!: Request;
+  /** The response a method may write to (`write()`, headers, cookies); what it returns is written into it. */
   response!: Response;
+  /** The application (`request.app`). */
   app!: RequestApp;
 
   constructor(request: Request, response: Response) {

@@ -66,8 +66,11 @@ export type LoadableEngine = TemplateEngine & { load?: () => Promise<void> };
 
 /** Where a template failed: its name (under the template folder), and the line and column when the engine said. */
 export interface TemplateErrorOptions {
+  /** The line, from 1. */
   line?: number | undefined;
+  /** The column, from 1. */
   column?: number | undefined;
+  /** The engine's own error. */
   cause?: unknown;
 }
 

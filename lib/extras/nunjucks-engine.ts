@@ -11,8 +11,11 @@ import { TemplateError, type LoadableEngine } from "../core/templates.js";
 
 /** The part of a nunjucks `Environment` that `configure` is given (filters, globals, extensions). */
 export interface NunjucksEnvironment {
+  /** A filter, `{{ value | name(args) }}`; an `async` one takes a callback last. */
   addFilter(name: string, filter: (...args: any[]) => unknown, async?: boolean): unknown;
+  /** A value or function every template sees. */
   addGlobal(name: string, value: unknown): unknown;
+  /** A custom tag (see nunjucks' extension docs). */
   addExtension(name: string, extension: unknown): unknown;
 }
 
