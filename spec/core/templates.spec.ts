@@ -20,6 +20,8 @@ import {
   type ApplicationOptions,
   type Logger,
   type TemplateContextProvider,
+  csrf,
+  sessions,
 } from "../../lib/index.js";
 import { fetchResult } from "../support/socket-client.js";
 
@@ -113,6 +115,23 @@ describe("render() and handler.render()", () => {
       return next();
     });
     expect(await (await app.getResponse("/plain?greeting=Hi")).text()).toBe("Hi at /plain for grace");
+  });
+
+  it("gives pages the CSRF token and the flash messages through a provider, as docs/templates.md shows", async () => {
+    const sessionContext: TemplateContextProvider = async (request) => ({
+      csrfToken: await request.csrfToken(),
+      flashes: await request.session.flashes(),
+    });
+    const pages = folder({ "form.html": '{% for f in flashes %}[{{ f.category }}: {{ f.message }}]{% endfor %}<input name="csrf_token" value="{{ csrfToken }}">' });
+    const app = new Application([], { secrets: ["a".repeat(32)], templates: { dir: pages, context: [sessionContext] } });
+    app.use(sessions(), csrf());
+    app.route("/form")(async (request) => {
+      await request.session.flash("Saved <it>", "success");
+      return render(request, "form.html");
+    });
+    const res = await app.getResponse("/form");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^\[success: Saved &lt;it&gt;\]<input name="csrf_token" value="[\w-]{20,}">$/);
   });
 
   it("takes any engine: a function of the name and the context", async () => {

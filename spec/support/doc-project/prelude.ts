@@ -5,7 +5,7 @@
  * nor imports itself (see docs/writing-docs.md). Add a name when a new
  * fragment needs one.
  */
-import type { Application, Converter, Request, RequestHandler, RouteLike } from "../../../lib/index.js";
+import type { Application, Converter, Request, RequestHandler, Response, RouteLike } from "../../../lib/index.js";
 
 /** A row of the sample database. */
 export interface Row {
@@ -35,7 +35,25 @@ export interface Pool {
   end(): Promise<void>;
 }
 
+/** A user of the sample site, as sessions-and-security.md signs one in. */
+export interface User {
+  id: string;
+  isStaff: boolean;
+  hash: string;
+}
+
+/** The sample site's users. */
+export declare const users: {
+  find(id: string | number): Promise<User | undefined>;
+  update(id: string, changes: Partial<User>): Promise<void>;
+};
+
 export declare const app: Application;
+export declare const response: Response;
+export declare const user: User;
+export declare const password: string;
+export declare const token: string;
+export declare const body: string;
 export declare const routes: RouteLike[];
 export declare const request: Request;
 export declare const db: Db;
@@ -84,6 +102,12 @@ export declare class ArchiveHandler extends RequestHandler {
 export declare class ItemHandler extends RequestHandler {
   get(params: { id: string }): Promise<unknown>;
   put(params: { id: string }): Promise<unknown>;
+}
+export declare class AccountHandler extends RequestHandler {
+  get(): Promise<unknown>;
+}
+export declare class AdminHandler extends RequestHandler {
+  get(): Promise<unknown>;
 }
 export declare class Report extends RequestHandler {
   get(params: { id: string }): Promise<unknown>;
