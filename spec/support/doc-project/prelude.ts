@@ -5,7 +5,8 @@
  * nor imports itself (see docs/writing-docs.md). Add a name when a new
  * fragment needs one.
  */
-import type { Application, Converter, Request, RequestHandler, Response, RouteLike } from "../../../lib/index.js";
+import type { Application, Converter, Middleware, Request, RequestHandler, Response, RouteLike } from "../../../lib/index.js";
+import type { todos as store } from "./_store.js";
 
 /** A row of the sample database. */
 export interface Row {
@@ -49,6 +50,11 @@ export declare const users: {
 };
 
 export declare const app: Application;
+/** The todo store of routes-and-cli.md (`./_store.js`). */
+export declare const todos: typeof store;
+export declare const pool: { query(query: { text: string; signal?: AbortSignal }): Promise<unknown> };
+export declare const redis: { ping(): Promise<string> };
+export declare const requireLogin: Middleware;
 export declare const response: Response;
 export declare const user: User;
 export declare const password: string;
@@ -107,6 +113,16 @@ export declare class AccountHandler extends RequestHandler {
   get(): Promise<unknown>;
 }
 export declare class AdminHandler extends RequestHandler {
+  get(): Promise<unknown>;
+}
+// Under `new PathPrefixRoute("/users/:user", ...)`, each route is typed by its own template.
+export declare class UserOverview extends RequestHandler {
+  get(): Promise<unknown>;
+}
+export declare class UserProfile extends RequestHandler {
+  get(): Promise<unknown>;
+}
+export declare class AdminUsers extends RequestHandler {
   get(): Promise<unknown>;
 }
 export declare class Report extends RequestHandler {
