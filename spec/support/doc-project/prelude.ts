@@ -55,6 +55,9 @@ export declare const todos: typeof store;
 export declare const pool: { query(query: { text: string; signal?: AbortSignal }): Promise<unknown> };
 export declare const redis: { ping(): Promise<string> };
 export declare const requireLogin: Middleware;
+export declare const staffOnly: Middleware;
+/** A function handler for a login page (middleware.md). */
+export declare function loginPage(request: Request): Promise<unknown>;
 export declare const response: Response;
 export declare const user: User;
 export declare const password: string;
