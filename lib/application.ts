@@ -21,6 +21,8 @@ import { guardHost, HostList } from "./security/host-guard.js";
 import { Request, type RequestInit } from "./core/request.js";
 import type { Logger } from "./core/logger.js";
 import type { Settings } from "./core/settings.js";
+import { Templates, type TemplateOptions } from "./core/templates.js";
+import { nunjucksEngine } from "./extras/nunjucks-engine.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
 import { Response } from "./core/response.js";
 import type { Converter } from "./core/converters.js";
@@ -115,6 +117,8 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
    * new Application(routes, { secrets: [process.env.SECRET!, process.env.PREVIOUS_SECRET!] });
    */
   secrets?: readonly string[];
+  /** Render HTML pages from a template folder (`render()`, `handler.render()`, `404.html`); see docs/templates.md. */
+  templates?: TemplateOptions;
 }
 
 /**
@@ -245,6 +249,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     this.trailingSlash = options.trailingSlash ?? "strict";
     this.timeout = options.timeout;
     this.context = options.context ?? true;
+    const templates = options.templates && new Templates({ ...options.templates, engine: options.templates.engine ?? nunjucksEngine({ dir: options.templates.dir, debug: this.debug }) }, this.debug);
+    if (templates !== undefined) this.onStartup(() => templates.load());
     // Every setting the request path reads, resolved here once; routes lay
     // their own options over these when they are added.
     const settings: Settings = Object.freeze({
@@ -262,6 +268,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
       allowedMethods: this.allowedMethods,
       allowedHosts: options.allowedHosts === undefined ? undefined : new HostList(options.allowedHosts, "allowedHosts"),
       redirectHosts: options.redirectHosts === undefined ? undefined : new HostList(options.redirectHosts, "redirectHosts"),
+      templates,
     });
     this.router = new statics.routerClass(routes, settings);
     this.#processInContext = this.process.bind(this);

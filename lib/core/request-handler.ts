@@ -7,6 +7,7 @@ import type { Request, RequestApp } from "./request.js";
 import { checkRedirectHost, Response, type RedirectPolicy } from "./response.js";
 import type { BuildOptions } from "./route.js";
 import { checkRedirectTarget, sameOriginPath } from "../security/safe-redirect.js";
+import { renderInto } from "./templates.js";
 
 export { methodName, STANDARD_METHODS } from "../http/methods.js";
 
@@ -76,8 +77,11 @@ export interface RedirectOptions extends RedirectPolicy {
  * }
  */
 export class RequestHandler {
+  /** The request being handled. */
   request!: Request;
+  /** The response a method may write to (`write()`, headers, cookies); what it returns is written into it. */
   response!: Response;
+  /** The application (`request.app`). */
   app!: RequestApp;
 
   constructor(request: Request, response: Response) {
@@ -176,6 +180,22 @@ export class RequestHandler {
   /** Build the URL of a named route, relative to this request (for `full` URLs). */
   uriFor(name: string, params?: Record<string, unknown>, options?: BuildOptions): string {
     return this.app.router.build(this.request, name, params, options);
+  }
+
+  /**
+   * Render the template `name` into this handler's response and return it,
+   * so `return this.render(...)` reads well: the body, `text/html;
+   * charset=utf-8`, and `status` when given; headers and cookies already
+   * set are kept. The context also holds `request`, `uriFor` and what the
+   * context providers give. The app needs the `templates` option.
+   *
+   * @example
+   * async get(params: { id: string }) {
+   *   return this.render("todos/detail.html", { todo: await db.todo(params.id) });
+   * }
+   */
+  render(name: string, context?: Record<string, unknown>, status?: number): Promise<Response> {
+    return renderInto(this.request, name, context, status, this.response);
   }
 
   /**

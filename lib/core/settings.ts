@@ -58,7 +58,15 @@ export interface Settings {
   readonly allowedHosts: HostList | undefined;
   /** The other hosts redirects may go to without `allowOtherHost` (the app's `redirectHosts`). */
   readonly redirectHosts: HostList | undefined;
+  /** The app's templates (the `templates` option), or `undefined` when it renders none. */
+  readonly templates: TemplateSettings | undefined;
 }
+
+/**
+ * The app's templates as the request path sees them: `Templates` from
+ * `core/templates.ts`, merged in there (this file imports nothing above it).
+ */
+export interface TemplateSettings {}
 
 /** The settings of an application given no options, and of requests made outside one. */
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
@@ -76,6 +84,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   allowedMethods: new Set(STANDARD_METHODS),
   allowedHosts: undefined,
   redirectHosts: undefined,
+  templates: undefined,
 });
 
 /** What a route may set over the application's settings (a subset of `RouteOptions`). */

@@ -95,7 +95,11 @@ export function sameOriginPath(target: string, host?: string): string | undefine
   return normalizeTarget(url);
 }
 
-/** @deprecated The old name of {@link sameOriginPath} (it keeps targets on this origin, which is narrower than a site). */
+/**
+ * The old name of {@link sameOriginPath}, kept working.
+ *
+ * @deprecated Use `sameOriginPath`: it keeps targets on this origin, which is narrower than a site.
+ */
 export const sameSiteTarget = sameOriginPath;
 
 /**

@@ -87,14 +87,25 @@ export interface ErrorPageOptions {
  * page for a hidden error in debug mode), JSON (RFC 9457 problem details
  * when the route or app asks for them), or plain text. It never throws: a
  * header or an encoder that fails is left out.
+ *
+ * Outside debug mode, an HTML answer comes from the app's template folder
+ * when it has `<status>.html` (Django's `404.html` rule), rendered with
+ * `status`, `reason` and the safe `message` (a 5xx's reason phrase); that
+ * answer is a promise. A template that fails is logged and the built-in
+ * page answers instead.
  */
-export function renderError(request: Request, error: unknown, options: ErrorPageOptions = {}): Response {
+export function renderError(request: Request, error: unknown, options: ErrorPageOptions & { format: "json" | "text" }): Response;
+export function renderError(request: Request, error: unknown, options?: ErrorPageOptions): Response | Promise<Response>;
+export function renderError(request: Request, error: unknown, options: ErrorPageOptions = {}): Response | Promise<Response> {
   const settings = request.settings;
   const status = errorStatus(error);
   const format = options.format ?? (isJsonRoute(request) ? "json" : errorFormat(request));
   const response = errorResponse(error, status);
   response.headers.set("x-content-type-options", "nosniff");
-  const body = errorBody(error, options.debug ?? settings.debug, options.hidden);
+  const debug = options.debug ?? settings.debug;
+  const body = errorBody(error, debug, options.hidden);
+  const template = format === "html" && !debug ? settings.templates?.errorTemplate(status) : undefined;
+  if (template !== undefined) return templatePage(request, error, response, body, template);
   if (format === "json") {
     if (settings.problemDetails) {
       response.setBody(encodeErrorBody(toProblem(request, body, (error as { type?: unknown } | null)?.type), options.json, settings.json));
@@ -104,10 +115,7 @@ export function renderError(request: Request, error: unknown, options: ErrorPage
       response.headers.set("content-type", jsonContentType(options.json, settings.json));
     }
   } else if (format === "html") {
-    // Error pages need no script; a CSP makes sure none runs even if escaping were ever missed.
-    response.headers.set("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-    response.setBody(body.stack !== undefined ? debugPage(request, error) : htmlPage(body));
-    response.headers.set("content-type", "text/html; charset=utf-8");
+    writeHtml(request, error, response, body);
   } else {
     response.setBody(textPage(body));
     response.headers.set("content-type", "text/plain; charset=utf-8");
@@ -125,7 +133,9 @@ export function renderError(request: Request, error: unknown, options: ErrorPage
  * app.errorHandlers[404] = (request, response, error) =>
  *   request.path.startsWith("/old/") ? Response.redirect("/") : errorPage(request, error, app.debug);
  */
-export function errorPage(request: Request, error: unknown, debug: boolean, options: ErrorPageOptions = {}): Response {
+export function errorPage(request: Request, error: unknown, debug: boolean, options: ErrorPageOptions & { format: "json" | "text" }): Response;
+export function errorPage(request: Request, error: unknown, debug: boolean, options?: ErrorPageOptions): Response | Promise<Response>;
+export function errorPage(request: Request, error: unknown, debug: boolean, options: ErrorPageOptions = {}): Response | Promise<Response> {
   return renderError(request, error, { ...options, debug });
 }
 
@@ -161,6 +171,30 @@ export function encodeErrorBody(body: ErrorBody | ProblemDetails, view?: JsonOpt
     if ("title" in body) return JSON.stringify({ type: body.type, title: body.title, status: body.status, instance: body.instance });
     return JSON.stringify({ error: body.error, message: body.message });
   }
+}
+
+function writeHtml(request: Request, error: unknown, response: Response, body: ErrorBody): void {
+  // Error pages need no script; a CSP makes sure none runs even if escaping were ever missed.
+  response.headers.set("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+  response.setBody(body.stack !== undefined ? debugPage(request, error) : htmlPage(body));
+  response.headers.set("content-type", "text/html; charset=utf-8");
+}
+
+// The app's own `<status>.html`. It is the app's page, with its own
+// stylesheets, so the built-in page's CSP is not set. Only the status, the
+// reason phrase and the message the built-in page would show reach it,
+// never the error itself.
+async function templatePage(request: Request, error: unknown, response: Response, body: ErrorBody, name: string): Promise<Response> {
+  try {
+    const context = { status: body.error, reason: reasonPhrase(body.error), message: body.message };
+    const html = await request.settings.templates!.render(request, name, context);
+    response.setBody(html);
+    response.headers.set("content-type", "text/html; charset=utf-8");
+  } catch (templateError) {
+    request.app?.logError(request, templateError, `error template ${name} failed`);
+    writeHtml(request, error, response, body);
+  }
+  return response;
 }
 
 function htmlPage(body: ErrorBody): string {

@@ -66,7 +66,7 @@ describe("errorPage(): every built-in status in each format", () => {
     const phrase = reasonPhrase(status);
     const error = new HttpError(status);
 
-    const html = errorPage(blank(BROWSER), error, false);
+    const html = await errorPage(blank(BROWSER), error, false);
     expect(html.status).toBe(status);
     expect(html.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(html.headers.get("x-content-type-options")).toBe("nosniff");
@@ -77,12 +77,12 @@ describe("errorPage(): every built-in status in each format", () => {
     expect(page).not.toContain("<p>");
     expect(page).not.toContain("<script");
 
-    const json = errorPage(blank("application/json"), error, false);
+    const json = await errorPage(blank("application/json"), error, false);
     expect(json.status).toBe(status);
     expect(json.headers.get("content-type")).toBe("application/json");
     expect(await json.text()).toBe(JSON.stringify({ error: status, message: phrase }));
 
-    const text = errorPage(blank(), error, false);
+    const text = await errorPage(blank(), error, false);
     expect(text.status).toBe(status);
     expect(text.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(await text.text()).toBe(`${status} ${phrase}\n`);
@@ -93,20 +93,20 @@ describe("errorPage(): messages", () => {
   it("shows a 4xx message in every mode and format, escaped in HTML", async () => {
     const error = new NotFound("No user <script>alert(1)</script>");
     for (const debug of [false, true]) {
-      const html = await errorPage(blank(BROWSER), error, debug).text();
+      const html = await (await errorPage(blank(BROWSER), error, debug)).text();
       expect(html).toContain("<p>No user &#60;script&#62;alert(1)&#60;/script&#62;</p>");
       expect(html).not.toContain("<script>");
-      expect(await errorPage(blank("application/json"), error, debug).json()).toEqual({
+      expect(await (await errorPage(blank("application/json"), error, debug)).json()).toEqual({
         error: 404,
         message: "No user <script>alert(1)</script>",
       });
-      expect(await errorPage(blank(), error, debug).text()).toBe("404 Not Found\nNo user <script>alert(1)</script>\n");
+      expect(await (await errorPage(blank(), error, debug)).text()).toBe("404 Not Found\nNo user <script>alert(1)</script>\n");
     }
   });
 
   it("adds detail to JSON bodies of exposed errors", async () => {
     const error = new BadRequest("Invalid user", { detail: { name: ["required"], age: ["must be a number"] } });
-    expect(await errorPage(blank("application/json"), error, false).json()).toEqual({
+    expect(await (await errorPage(blank("application/json"), error, false)).json()).toEqual({
       error: 400,
       message: "Invalid user",
       detail: { name: ["required"], age: ["must be a number"] },
@@ -115,25 +115,25 @@ describe("errorPage(): messages", () => {
 
   it("hides a 5xx message and detail outside debug, whatever the format", async () => {
     const error = new HttpError(500, { message: "password=hunter2", detail: { dsn: "postgres://u:hunter2@db" } });
-    expect(await errorPage(blank("application/json"), error, false).json()).toEqual({ error: 500, message: "Internal Server Error" });
-    expect(await errorPage(blank(), error, false).text()).toBe("500 Internal Server Error\n");
-    const html = await errorPage(blank(BROWSER), error, false).text();
+    expect(await (await errorPage(blank("application/json"), error, false)).json()).toEqual({ error: 500, message: "Internal Server Error" });
+    expect(await (await errorPage(blank(), error, false)).text()).toBe("500 Internal Server Error\n");
+    const html = await (await errorPage(blank(BROWSER), error, false)).text();
     expect(html).not.toContain("hunter2");
     expect(html).toContain("<h1>500 Internal Server Error</h1>");
-    const thrown = await errorPage(blank("application/json"), new TypeError("x is undefined"), false).json();
+    const thrown = await (await errorPage(blank("application/json"), new TypeError("x is undefined"), false)).json();
     expect(thrown).toEqual({ error: 500, message: "Internal Server Error" });
   });
 
   it("shows a 5xx message written for the client (expose: true)", async () => {
     const error = new ServiceUnavailable("Back at 3 pm", { expose: true, headers: { "Retry-After": "3600" } });
-    const res = errorPage(blank("application/json"), error, false);
+    const res = await errorPage(blank("application/json"), error, false);
     expect(res.headers.get("retry-after")).toBe("3600");
     expect(await res.json()).toEqual({ error: 503, message: "Back at 3 pm" });
   });
 
-  it("sends the error's headers (Allow, WWW-Authenticate, Retry-After)", () => {
+  it("sends the error's headers (Allow, WWW-Authenticate, Retry-After)", async () => {
     const error = new HttpError(401, { headers: { "WWW-Authenticate": 'Basic realm="x"', "Retry-After": "5", Allow: "GET" } });
-    const res = errorPage(blank(), error, false);
+    const res = await errorPage(blank(), error, false);
     expect(res.headers.get("www-authenticate")).toBe('Basic realm="x"');
     expect(res.headers.get("retry-after")).toBe("5");
     expect(res.headers.get("allow")).toBe("GET");
@@ -141,7 +141,7 @@ describe("errorPage(): messages", () => {
 
   it("never throws: an invalid header is left out", async () => {
     const error = new HttpError(400, { headers: { "x-bad": "a\r\nSet-Cookie: x=1", "x-good": "1" } });
-    const res = errorPage(blank(), error, false);
+    const res = await errorPage(blank(), error, false);
     expect(res.headers.has("x-bad")).toBe(false);
     expect(res.headers.has("set-cookie")).toBe(false);
     expect(res.headers.get("x-good")).toBe("1");
