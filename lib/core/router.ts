@@ -218,6 +218,15 @@ export class Router {
     return url;
   }
 
+  /**
+   * Whether `setDispatcher()` or `setAdapter()` replaced a default: code
+   * the router cannot see into then runs around every handler (the
+   * application then keeps every request in the `getRequest()` context).
+   */
+  get customized(): boolean {
+    return this.#dispatcher !== undefined || this.#adapter !== defaultAdapter;
+  }
+
   /** Replace the matcher. */
   setMatcher(matcher: Matcher): void {
     this.#matcher = matcher;

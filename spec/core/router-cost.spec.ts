@@ -60,7 +60,7 @@ describe("Router.defaultMatcher cost", () => {
 
   it("tests only the routes of one resource in a REST table of nested resources", () => {
     // 100 resources of 7 routes under /api/v1/, the constrained one a RegExp with an alternation inside a group.
-    const routes = [new Route("/health", handler)];
+    const routes: Route[] = [new Route("/health", handler)];
     for (let i = 0; i < 100; i++) {
       const base = `/api/v1/res${i}`;
       routes.push(
