@@ -74,8 +74,10 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
    */
   timeout?: number;
   /**
-   * Run each request in an `AsyncLocalStorage` context so `getRequest()`
-   * and `getApp()` work anywhere in its call chain. Default true.
+   * Keep the request current so `getRequest()` and `getApp()` work anywhere
+   * in its call chain: in an `AsyncLocalStorage` context, or, when every
+   * handler is synchronous, for the synchronous call only (see the guide).
+   * Default true.
    */
   context?: boolean;
   /** Answer JSON errors as RFC 9457 `application/problem+json` (`type`, `title`, `status`, `detail`, `instance`). Default false. */
