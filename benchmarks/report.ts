@@ -227,7 +227,10 @@ function targets(results: RunResults): Check[] {
     { ...both("hello ≥ 0.95× node:http", 0.95, "hello", "hello", "node:http"), rps: ratioToRaw(rows, "handlerkit", "hello"), cpu: ratioToRaw(rows, "handlerkit", "hello", "cpu") },
     ...["hello", "param", "json-post"].map((t) => both(`${t} ≥ Fastify`, 1, t, t)),
     both("routes1000: last ≥ 0.9× first", 0.9, "routes1000-last", "routes1000-first", "handlerkit"),
+    both("routes1000-first ≥ Fastify's", 1, "routes1000-first", "routes1000-first"),
     both("routes1000-last ≥ Fastify's", 1, "routes1000-last", "routes1000-last"),
+    both("prefixed1000: last ≥ 0.9× first", 0.9, "prefixed1000-last", "prefixed1000-first", "handlerkit"),
+    both("prefixed1000-last ≥ Fastify's", 1, "prefixed1000-last", "prefixed1000-last"),
     both("regex1000: last ≥ 0.9× first", 0.9, "regex1000-last", "regex1000-first", "handlerkit"),
     both("regex1000-last ≥ Fastify's routes1000-last", 1, "regex1000-last", "routes1000-last"),
   ];

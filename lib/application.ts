@@ -6,8 +6,9 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { logAccess, type AccessLogOption } from "./server/access-log.js";
 import { isThenable } from "./core/adapters.js";
+import { runsSynchronously } from "./core/synchronous.js";
 import { DEFAULT_BODY_LIMIT } from "./http/body-reader.js";
-import { requestContext } from "./core/context.js";
+import { callForRequest, runInContext, runSync } from "./core/context.js";
 import { checkMiddleware, compose, type Endpoint, type Middleware } from "./core/middleware.js";
 import { toResponse } from "./core/dispatcher.js";
 import { errorPage, errorResponse } from "./views/error-page.js";
@@ -100,8 +101,10 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
    */
   timeout?: number;
   /**
-   * Run each request in an `AsyncLocalStorage` context so `getRequest()`
-   * and `getApp()` work anywhere in its call chain. Default true.
+   * Keep the request current so `getRequest()` and `getApp()` work anywhere
+   * in its call chain: in an `AsyncLocalStorage` context, or, when every
+   * handler is synchronous, for the synchronous call only (see the guide).
+   * Default true.
    */
   context?: boolean;
   /** Answer JSON errors as RFC 9457 `application/problem+json` (`type`, `title`, `status`, `detail`, `instance`). Default false. */
@@ -388,11 +391,21 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
         const result = toResponse(out, response, request.settings.json, request);
         return prepare ? this.#prepare(request, result) : result;
       }
+      // A handler thought synchronous returned a promise: what it started
+      // needs the context, from the next request on.
+      this.#sawPromise = true;
       const timeout = request.settings.timeout;
       return this.#settle(request, response, timeout === undefined ? out : withTimeout(request, out, timeout), prepare);
     } catch (error) {
-      return this.#settle(request, response, Promise.reject(error), prepare);
+      return this.#fail(request, error, prepare);
     }
+  }
+
+  // 7 for an error thrown in 1 to 5: the error views are called in the same
+  // tick, inside a synchronous pipeline's current request (`runSync`).
+  async #fail(request: Request, error: unknown, prepare: boolean): Promise<Response> {
+    const result = await this.handleError(request, error);
+    return prepare ? this.#prepare(request, result) : result;
   }
 
   // 5 and 7 for an asynchronous handler, or after an error: the same
@@ -427,6 +440,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
    */
   use(...middleware: Middleware[]): this {
     this.#middleware.push(...checkMiddleware(middleware, "app.use()", this.router.settings));
+    this.#checkedRoutes = -1;
     this.#chain = compose(this.#middleware, (request) => this.#core(request, false), (request, error) => this.handleError(request, error));
     return this;
   }
@@ -434,12 +448,35 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
   #middleware: Middleware[] = [];
   #chain: Endpoint | undefined = undefined;
 
-  // The pipeline inside the getRequest() context (unless `context: false`).
+  // The pipeline with the request current for getRequest() (unless `context: false`).
   // perf(bench: hello): `process` bound once per app, not a closure per request.
   #processInContext: (request: Request) => Response | Promise<Response>;
   #enter(request: Request): Response | Promise<Response> {
-    return this.context ? requestContext.run(request, this.#processInContext, request) : this.process(request);
+    if (!this.context) return this.process(request);
+    return this.#synchronous() ? runSync(request, this.#processInContext) : runInContext(request, this.#processInContext);
   }
+
+  // Whether no user code in the pipeline can go asynchronous, as far as can
+  // be told before running it: then the request is current for the
+  // synchronous call (`runSync`) and AsyncLocalStorage, costly on Node 20,
+  // is never entered. Worked out again when routes or middleware are added.
+  #synchronous(): boolean {
+    if (this.#sawPromise || this.router.customized) return false;
+    const routes = this.router.routes;
+    if (this.#checkedRoutes !== routes.length) {
+      this.#checkedRoutes = routes.length;
+      this.#allSynchronous =
+        this.#chain === undefined &&
+        this.process === Application.prototype.process &&
+        this.handleError === Application.prototype.handleError &&
+        routes.every((route) => route.buildOnly || (route.middleware === undefined && runsSynchronously(route.handler, this.allowedMethods, route.handlerMethod)));
+    }
+    return this.#allSynchronous;
+  }
+
+  #checkedRoutes = -1;
+  #allSynchronous = false;
+  #sawPromise = false;
 
   /**
    * Answer an error: log it, then `errorHandlers[status]`, then the
@@ -462,7 +499,7 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     if (view !== undefined) {
       try {
         const response = errorResponse(error, status);
-        return toResponse(await view(request, response, error), response, request.settings.json, request);
+        return toResponse(await callForRequest(request, view, request, response, error), response, request.settings.json, request);
       } catch (viewError) {
         this.logError(request, viewError, `error view for ${status} failed`);
       }

@@ -88,8 +88,6 @@ export class Request {
   readonly rawPath: string;
   /** The query string as sent, without `?` (`""` when there is none). */
   readonly queryString: string;
-  /** The request headers, case-insensitive. */
-  readonly headers: HeaderMap;
   /** The `node:http` request, when there was a socket. */
   readonly raw: IncomingMessage | undefined;
   /** The application handling this request (set by the application). */
@@ -107,6 +105,9 @@ export class Request {
   /** Named route parameters, decoded. */
   routeKwargs: RouteKwargs = {};
 
+  // perf(bench: hello): a socket request's headers are wrapped on first use;
+  // until then Node has not even built its own headers object.
+  #headers: HeaderMap | undefined;
   #scheme: string;
   #host: string | undefined;
   #path: string | undefined;
@@ -132,12 +133,16 @@ export class Request {
   // What a trusted proxy said, read once; null when the peer is not trusted.
   #forwarded: ForwardedRequest | null | undefined;
 
-  constructor(method: string, url: string, headers: HeaderMap, raw?: IncomingMessage, scheme = "http", host?: string) {
+  /**
+   * `headers` may be left `undefined` when `raw` is given: they are then
+   * read from `raw.headers` on first use.
+   */
+  constructor(method: string, url: string, headers: HeaderMap | undefined, raw?: IncomingMessage, scheme = "http", host?: string) {
     this.method = method;
     const q = url.indexOf("?");
     this.rawPath = q === -1 ? url : url.slice(0, q);
     this.queryString = q === -1 ? "" : url.slice(q + 1);
-    this.headers = headers;
+    this.#headers = headers;
     this.raw = raw;
     this.#scheme = scheme;
     this.#host = host;
@@ -152,8 +157,8 @@ export class Request {
   static fromNode(req: IncomingMessage, res?: ServerResponse): Request {
     const secure = (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
     // HTTP/2 sends the host as the `:authority` pseudo-header, not `Host`.
-    const authority = req.headers[":authority"] as string | undefined;
-    const request = new this(req.method ?? "GET", req.url ?? "/", HeaderMap.fromNode(req.headers), req, secure ? "https" : "http", authority);
+    const authority = req.httpVersionMajor === 2 ? (req.headers[":authority"] as string | undefined) : undefined;
+    const request = new this(req.method ?? "GET", req.url ?? "/", undefined, req, secure ? "https" : "http", authority);
     request.#rawResponse = res;
     return request;
   }
@@ -201,6 +206,12 @@ export class Request {
     request.#bodySource = body;
     request.#remoteAddress = init.remoteAddress;
     return request;
+  }
+
+  /** The request headers, case-insensitive (read-only for a socket request). */
+  get headers(): HeaderMap {
+    this.#headers ??= this.raw === undefined ? new HeaderMap() : HeaderMap.fromNode(this.raw.headers);
+    return this.#headers;
   }
 
   /** The decoded path. Invalid percent-encoding is a `BadRequest` (400). */

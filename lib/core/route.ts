@@ -14,6 +14,7 @@ import type { Response } from "./response.js";
 import { checkMiddleware, type Middleware } from "./middleware.js";
 import { HostPattern } from "./host-pattern.js";
 import type { RouteParams } from "./route-params.js";
+import { regexpPrefix, templatePrefix } from "./route-index.js";
 import { DEFAULT_SETTINGS, resolveSettings, type Settings, type TrailingSlash } from "./settings.js";
 
 export type { Handler } from "./handler.js";
@@ -177,12 +178,17 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
   /** Whether the handler gets one params object (named parameters or defaults) rather than positional args. */
   readonly named: boolean;
   /**
-   * The literal first segment of every path this route can match (`"users"`
-   * for `/users/:id` and for `/^\/users\/(\d+)$/`, `""` for `/`), or
-   * `undefined` when the pattern does not pin it down. The router uses it to
-   * skip routes that cannot match; see `Router.defaultMatcher`.
+   * The raw segments every path this route can match starts with, read from
+   * its pattern once: `["api", "v1", "users"]` for `/api/v1/users/:id` and
+   * for `/^\/api\/v1\/users\/(\d+)$/`, `[""]` for `/`, `[]` when the
+   * pattern does not pin the first segment down (`/:lang/about`). The
+   * router's index files the route under it; see `Router.defaultMatcher`.
    */
-  readonly firstSegment: string | undefined;
+  readonly literalPrefix: readonly string[];
+  /** The literal first segment of every path this route can match (`literalPrefix[0]`), or `undefined`. */
+  get firstSegment(): string | undefined {
+    return this.literalPrefix[0];
+  }
   /** The route's options as given. */
   readonly options: Readonly<RouteOptions>;
   #settings: Settings;
@@ -235,7 +241,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
       this.#keys = keys;
       this.#tokens = data.tokens;
       this.named = keys.length > 0 || options.defaults !== undefined || hostParams;
-      this.firstSegment = templateFirstSegment(data.tokens);
+      this.literalPrefix = Object.freeze(templatePrefix(data.tokens));
     } else {
       // Anchor on the whole path, and drop the stateful flags: a shared
       // `g`/`y` RegExp would carry `lastIndex` from one request to the next.
@@ -244,7 +250,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
       this.#keys = undefined;
       this.#tokens = undefined;
       this.named = /\(\?<[^=!]/.test(pattern.source) || options.defaults !== undefined || hostParams;
-      this.firstSegment = regexpFirstSegment(pattern);
+      this.literalPrefix = Object.freeze(regexpPrefix(pattern));
     }
     for (const name of this.host?.names ?? []) {
       if (this.#keys?.some((k) => k.name === name)) throw new TypeError(`Route ${JSON.stringify(String(pattern))} has "${name}" in both its host and its path: rename one.`);
@@ -524,63 +530,6 @@ export function decodeParam(value: string): string {
     return decodeURIComponent(value);
   } catch {
     throw new BadRequest("A path parameter has invalid percent-encoding.");
-  }
-}
-
-/**
- * The first segment a template pins down: its leading text must run past the
- * segment's end (`/users/` + `:id`), or be the whole template (`/about`).
- * `/a{/:b}` and `/r:id` give `undefined`: the segment is not fixed by text alone.
- */
-function templateFirstSegment(tokens: readonly Token[]): string | undefined {
-  const first = tokens[0];
-  if (first === undefined || first.type !== "text" || !first.value.startsWith("/")) return undefined;
-  const end = first.value.indexOf("/", 1);
-  if (end !== -1) return first.value.slice(1, end);
-  return tokens.length === 1 ? first.value.slice(1) : undefined;
-}
-
-// Characters that stand for themselves in a RegExp source, outside a class.
-const REGEXP_LITERAL = /[A-Za-z0-9_~%,;=:@!&'"<>`-]/;
-const QUANTIFIER = /[?*+{]/;
-
-/**
- * The first segment a RegExp pins down, read from its source: an optional
- * `^`, a slash, literal characters (or `\.`, `\-`, `\~`), then a slash or
- * the final `$`. Anything else (alternation anywhere, a class, a group, a
- * quantifier on a literal, the `i` or `m` flag) gives `undefined`, and the
- * route is tried for every path, as before.
- */
-function regexpFirstSegment(pattern: RegExp): string | undefined {
-  if (/[im]/.test(pattern.flags)) return undefined;
-  const source = pattern.source;
-  // A top-level `|` would let another branch match any path; refuse any `|`.
-  if (source.includes("|")) return undefined;
-  let i = source.startsWith("^") ? 1 : 0;
-  const slash = () => (source.startsWith("\\/", i) ? 2 : source[i] === "/" ? 1 : 0);
-  let step = slash();
-  if (step === 0) return undefined;
-  i += step;
-  let segment = "";
-  for (;;) {
-    const c = source[i];
-    // The end of the source is the end of the path: the route anchors the pattern with `$`.
-    if (c === undefined) return segment;
-    if (c === "$") return i === source.length - 1 ? segment : undefined;
-    step = slash();
-    if (step !== 0) return QUANTIFIER.test(source[i + step] ?? "") ? undefined : segment;
-    let literal: string;
-    if (c === "\\" && /[.\-~]/.test(source[i + 1] ?? "")) {
-      literal = source[i + 1]!;
-      i += 2;
-    } else if (REGEXP_LITERAL.test(c)) {
-      literal = c;
-      i += 1;
-    } else {
-      return undefined;
-    }
-    if (QUANTIFIER.test(source[i] ?? "")) return undefined;
-    segment += literal;
   }
 }
 

@@ -8,6 +8,7 @@ import { allowHeader } from "../http/methods.js";
 import type { Request } from "./request.js";
 import { Response } from "./response.js";
 import { matchOtherSlash } from "./trailing-slash.js";
+import { RouteIndex } from "./route-index.js";
 import { compose, handlerEndpoint, registerMiddleware } from "./middleware.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
 import { Route, type BuildOptions, type Handler, type PathMatch, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
@@ -36,38 +37,12 @@ export type Builder = (
   options: BuildOptions,
 ) => string;
 
-/**
- * The routes that can match a path, by the path's first segment, each list
- * in route order (see `Router.defaultMatcher`). `rest` holds the routes
- * whose first segment is not fixed; they are in every list too.
- */
-interface RouteIndex {
-  bySegment: Map<string, Route[]>;
-  rest: Route[];
-  /** `router.routes.length` when it was built: a route pushed behind `add()`'s back rebuilds it. */
-  size: number;
-}
-
-// A subclass that matches in its own way (a prefix route, say) is tried for
-// every path: its pattern may not say what it matches.
-function indexable(route: Route): boolean {
-  return route.firstSegment !== undefined && (Object.getPrototypeOf(route) as Route).matchPath === Route.prototype.matchPath;
-}
-
-function indexRoutes(routes: readonly Route[]): RouteIndex {
-  const bySegment = new Map<string, Route[]>();
-  const rest: Route[] = [];
-  for (const route of routes) if (!route.buildOnly && indexable(route)) bySegment.set(route.firstSegment!, []);
-  for (const route of routes) {
-    if (route.buildOnly) continue;
-    if (indexable(route)) {
-      bySegment.get(route.firstSegment!)!.push(route);
-    } else {
-      rest.push(route);
-      for (const list of bySegment.values()) list.push(route);
-    }
-  }
-  return { bySegment, rest, size: routes.length };
+// Where the index files a route: under its literal prefix, or at the root
+// (a candidate for every path) when it is a subclass that matches in its own
+// way, since its pattern may not say what it matches. Build-only routes never match.
+function prefixOf(route: Route): readonly string[] | undefined {
+  if (route.buildOnly) return undefined;
+  return route.matchPath === Route.prototype.matchPath ? route.literalPrefix : [];
 }
 
 /**
@@ -103,7 +78,7 @@ export class Router {
   /** The routes, in matching order. */
   readonly routes: Route[] = [];
   #byName = new Map<string, Route>();
-  #index: RouteIndex | undefined;
+  #index: RouteIndex<Route> | undefined;
   /**
    * The settings of requests before a route matches them (a 404 sees
    * these), and the base every added route's own options are laid over:
@@ -162,10 +137,12 @@ export class Router {
    * those routes' `allowed` methods (as `OPTIONS` answers it); no path
    * match is a 404.
    *
-   * Only the routes that can match are tried: those whose literal first
-   * segment (`Route.firstSegment`) is the path's, and those that have none,
+   * Only the routes that can match are tried: those whose literal prefix
+   * (`Route.literalPrefix`) the path starts with, found by walking the
+   * path's segments down a trie (`RouteIndex`), and those that have none,
    * still in route order, so the first match is the same as trying every
-   * route. The last of 1,000 `/rN/:id` routes costs one pattern test.
+   * route. The last of 1,000 `/api/v1/rN/:id` routes costs one pattern
+   * test, as the first does.
    */
   defaultMatcher(request: Request): RouteMatch {
     const rawPath = request.rawPath;
@@ -187,21 +164,23 @@ export class Router {
     if (refused) throw new MethodNotAllowed(undefined, { headers: { allow: this.allow(request) } });
     // Only a path no route matched pays for the trailing-slash policy.
     if (this.#slashPolicies) {
-      const other = matchOtherSlash(this.routes, request);
+      const other = matchOtherSlash(this.#currentIndex(), request);
       if (other !== undefined) return other;
     }
     throw new NotFound();
   }
 
-  // The routes that can match a path, in route order: those whose literal
-  // first segment is the path's, and those that have none.
-  #candidates(rawPath: string): readonly Route[] {
-    // perf: routes1000, regex1000. Built once, on the first match after a change.
+  // perf(bench: prefixed1000): built once, on the first match after a change;
+  // a route pushed onto `routes` behind add()'s back changes the length.
+  #currentIndex(): RouteIndex<Route> {
     let index = this.#index;
-    if (index === undefined || index.size !== this.routes.length) index = this.#index = indexRoutes(this.routes);
-    if (rawPath.charCodeAt(0) !== 47 /* "/" */) return index.rest;
-    const end = rawPath.indexOf("/", 1);
-    return index.bySegment.get(end === -1 ? rawPath.slice(1) : rawPath.slice(1, end)) ?? index.rest;
+    if (index === undefined || index.size !== this.routes.length) index = this.#index = new RouteIndex(this.routes, prefixOf);
+    return index;
+  }
+
+  // The routes that can match a path, in route order (see `RouteIndex`).
+  #candidates(rawPath: string): readonly Route[] {
+    return this.#currentIndex().candidates(rawPath);
   }
 
   /**
@@ -307,6 +286,15 @@ export class Router {
     }
     if (options.fragment !== undefined) url += `#${encodeURI(options.fragment)}`;
     return url;
+  }
+
+  /**
+   * Whether `setDispatcher()` or `setAdapter()` replaced a default: code
+   * the router cannot see into then runs around every handler (the
+   * application then keeps every request in the `getRequest()` context).
+   */
+  get customized(): boolean {
+    return this.#dispatcher !== undefined || this.#adapter !== defaultAdapter;
   }
 
   /** Replace the matcher. */

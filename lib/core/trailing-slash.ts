@@ -15,7 +15,8 @@ export function slashPolicy(route: Route): TrailingSlash {
 
 /**
  * After no route matched: try the path with its trailing slash toggled
- * (`/docs` ↔ `/docs/`) against the routes, in order. The first route that
+ * (`/docs` ↔ `/docs/`) against the routes that can match it (`index`, the
+ * router's: build-only routes left out), in order. The first route that
  * matches the other form, serves the method, and is not `strict` decides:
  * `ignore` answers as if it had matched; `redirect` throws a redirect to the
  * other form (301 for GET and HEAD, 308 otherwise, so a POST is re-sent with
@@ -23,11 +24,11 @@ export function slashPolicy(route: Route): TrailingSlash {
  * this site: leading slashes are collapsed, so `//evil.example/` can never
  * become a host.
  */
-export function matchOtherSlash(routes: readonly Route[], request: Request): RouteMatch | undefined {
+export function matchOtherSlash(index: { candidates(rawPath: string): readonly Route[] }, request: Request): RouteMatch | undefined {
   const raw = request.rawPath;
   if (raw === "/" || raw === "") return undefined;
   const other = raw.endsWith("/") ? raw.slice(0, -1) : `${raw}/`;
-  for (const route of routes) {
+  for (const route of index.candidates(other)) {
     if (route.buildOnly || slashPolicy(route) === "strict") continue;
     const m = route.matchPath(other);
     if (m === null) continue;

@@ -112,7 +112,8 @@ export class HeaderMap implements Iterable<[string, string]> {
   /** Set a header, replacing any value it had. */
   set(name: string, value: string | number): this {
     this.#writable();
-    this.#map[checkName(name)] = checkValue(name, String(value));
+    // perf(bench: hello): a number's digits need no check (Content-Length on every response).
+    this.#map[checkName(name)] = typeof value === "number" ? String(value) : checkValue(name, String(value));
     return this;
   }
 

@@ -46,6 +46,44 @@ describe("Router.defaultMatcher cost", () => {
     expect(costOf(router, "/r0/12345")).toEqual({ checks: 1, execs: 1, route: router.routes[0] });
   });
 
+  it("tests one route for the last of 1,000 under a shared prefix, as for the first", () => {
+    const router = new Router(Array.from({ length: 1000 }, (_, i) => new Route(`/api/v1/r${i}/:id`, handler)));
+    expect(costOf(router, "/api/v1/r999/12345")).toEqual({ checks: 1, execs: 1, route: router.routes[999] });
+    expect(costOf(router, "/api/v1/r0/12345")).toEqual({ checks: 1, execs: 1, route: router.routes[0] });
+    expect(costOf(router, "/api/v1/r1000/12345")).toEqual({ checks: 0, execs: 0, route: undefined });
+  });
+
+  it("tests one RegExp route for the last of 1,000 under a shared prefix", () => {
+    const router = new Router(Array.from({ length: 1000 }, (_, i) => new Route(new RegExp(`^/api/v1/r${i}/([^/]+)$`), handler)));
+    expect(costOf(router, "/api/v1/r999/12345")).toEqual({ checks: 1, execs: 1, route: router.routes[999] });
+  });
+
+  it("tests only the routes of one resource in a REST table of nested resources", () => {
+    // 100 resources of 7 routes under /api/v1/, the constrained one a RegExp with an alternation inside a group.
+    const routes: Route[] = [new Route("/health", handler)];
+    for (let i = 0; i < 100; i++) {
+      const base = `/api/v1/res${i}`;
+      routes.push(
+        ...[base, `${base}/:id`, `${base}/:id/orders`, `${base}/:id/orders/:orderId`, `${base}/:id/orders/:orderId/items`, `${base}/:id/orders/:orderId/items/:itemId`].map((p) => new Route(p, handler)),
+        new Route(new RegExp(`^/api/v1/res${i}/([^/]+)/export/(csv|json)$`), handler),
+      );
+    }
+    routes.push(new Route("/api/v1/status", handler), new Route("/metrics", handler));
+    const router = new Router(routes);
+    // The resource's six routes before it, then the match: never more than the seven of one resource.
+    expect(costOf(router, "/api/v1/res99/1/orders/2/items/3")).toEqual({ checks: 6, execs: 6, route: router.routes[1 + 99 * 7 + 5] });
+    expect(costOf(router, "/api/v1/res99/1/export/csv")).toEqual({ checks: 7, execs: 7, route: router.routes[1 + 99 * 7 + 6] });
+    expect(costOf(router, "/api/v1/status")).toEqual({ checks: 1, execs: 1, route: router.routes[701] });
+    expect(costOf(router, "/metrics")).toEqual({ checks: 1, execs: 1, route: router.routes[702] });
+  });
+
+  it("tests the other slash form against the same few routes under a trailing-slash policy", () => {
+    const router = new Router(Array.from({ length: 1000 }, (_, i) => new Route(`/api/v1/r${i}/:id`, handler, { trailingSlash: "redirect" })));
+    // "/api/v1/r999/1/" matches nothing, then "/api/v1/r999/1" is tried: one route each time
+    // (the third RegExp execution collapses the redirect target's leading slashes).
+    expect(costOf(router, "/api/v1/r999/1/")).toEqual({ checks: 2, execs: 3, route: undefined });
+  });
+
   it("tests no route for a path whose first segment no route has (404)", () => {
     const router = templates();
     expect(costOf(router, "/nowhere/1")).toEqual({ checks: 0, execs: 0, route: undefined });

@@ -1,11 +1,16 @@
 /**
- * Issue 6: the fast paths keep every default feature. Over real sockets, with
- * the benchmark's shapes (a synchronous class handler, 1,000 template and
- * RegExp routes): 405 with Allow, HEAD, 404, 501, handleException for
- * synchronous and asynchronous failures, and first-match-wins.
+ * Issues 6 and 14: the fast paths keep every default feature. Over real
+ * sockets, with the benchmark's shapes (a synchronous class handler, 1,000
+ * template and RegExp routes, 1,000 under a shared prefix): 405 with Allow,
+ * HEAD, 404, 501, handleException for synchronous and asynchronous failures,
+ * first-match-wins, and getRequest(). Twice: in an application with an
+ * async handler (every request in AsyncLocalStorage) and in one whose
+ * handlers are all synchronous (the request current for the synchronous
+ * call only).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Application, RequestHandler, Route } from "../../lib/index.js";
+import { Application, getRequest, RequestHandler, Route, type Request } from "../../lib/index.js";
+import { requestContext } from "../../lib/core/context.js";
 import { fetchResult } from "../support/socket-client.js";
 
 class HelloHandler extends RequestHandler {
@@ -27,17 +32,24 @@ class PositionalHandler extends RequestHandler {
   }
 }
 
-/** Fails synchronously or asynchronously; handleException answers both. */
+/** Fails synchronously; handleException answers. */
 class RescuedHandler extends RequestHandler {
   get() {
     throw new Error("sync failure");
   }
+  override handleException(error: unknown): unknown {
+    return [`rescued: ${(error as Error).message}`, 409];
+  }
+}
+
+/** Fails asynchronously too, and rescues with a promise. */
+class AsyncRescuedHandler extends RescuedHandler {
   async post() {
     await Promise.resolve();
     throw new Error("async failure");
   }
   override handleException(error: unknown): unknown {
-    return Promise.resolve([`rescued: ${(error as Error).message}`, 409]);
+    return Promise.resolve(super.handleException(error));
   }
 }
 
@@ -48,32 +60,45 @@ class FailingHandler extends RequestHandler {
 }
 
 const logged: unknown[] = [];
-const routes = [
-  new Route("/", HelloHandler),
-  new Route("/rescued", RescuedHandler),
-  new Route("/failing", FailingHandler),
-  // The catch-all is not indexable: it is tried for every path, in its place.
-  new Route("/:section/special", () => "special", { methods: ["POST"] }),
-  ...Array.from({ length: 1000 }, (_, i) => new Route(`/r${i}/:id`, ProductHandler, { methods: ["GET"] })),
-  ...Array.from({ length: 1000 }, (_, i) => new Route(new RegExp(`^/x${i}/([^/]+)$`), PositionalHandler)),
-  // Shadowed for GET by /r999/:id above; reached by the methods that one refuses.
-  new Route("/r999/:id", () => "never"),
-];
-const app = new Application(routes, { logger: { error: (...args: unknown[]) => logged.push(args) } });
-let base = "";
+const logger = { error: (...args: unknown[]) => logged.push(args) };
+
+function table(rescued: typeof RescuedHandler): Route[] {
+  return [
+    new Route("/", HelloHandler),
+    new Route("/rescued", rescued),
+    new Route("/failing", FailingHandler),
+    new Route("/whoami", (request: Request) => ({ current: getRequest() === request, stored: requestContext.getStore() === request })),
+    // The catch-all is not indexable: it is tried for every path, in its place.
+    new Route("/:section/special", () => "special", { methods: ["POST"] }),
+    ...Array.from({ length: 1000 }, (_, i) => new Route(`/r${i}/:id`, ProductHandler, { methods: ["GET"] })),
+    ...Array.from({ length: 1000 }, (_, i) => new Route(new RegExp(`^/x${i}/([^/]+)$`), PositionalHandler)),
+    ...Array.from({ length: 1000 }, (_, i) => new Route(`/api/v1/r${i}/:id`, ProductHandler)),
+    // Shadowed for GET by /r999/:id above; reached by the methods that one refuses.
+    new Route("/r999/:id", () => "never"),
+  ];
+}
+
+const apps = {
+  "with an async handler": new Application(table(AsyncRescuedHandler), { logger }),
+  "with synchronous handlers only": new Application(table(RescuedHandler), { logger }),
+};
+const bases: Record<string, string> = {};
 
 beforeAll(async () => {
-  await app.listen(0, "127.0.0.1");
-  base = `http://127.0.0.1:${app.address!.port}`;
+  for (const [name, app] of Object.entries(apps)) {
+    await app.listen(0, "127.0.0.1");
+    bases[name] = `http://127.0.0.1:${app.address!.port}`;
+  }
 });
 
 afterAll(async () => {
-  await app.close();
+  for (const app of Object.values(apps)) await app.close();
 });
 
-const fetchText = (path: string, method = "GET") => fetchResult(base + path, { method: method as "GET" });
+describe.each(Object.keys(apps))("the hot path keeps the defaults, %s", (name) => {
+  const fetchText = (path: string, method = "GET") => fetchResult(bases[name] + path, { method: method as "GET" });
+  const synchronous = name === "with synchronous handlers only";
 
-describe("the hot path keeps the defaults", () => {
   it("answers hello from a synchronous class handler", async () => {
     const res = await fetchText("/");
     expect(res.status).toBe(200);
@@ -123,7 +148,17 @@ describe("the hot path keeps the defaults", () => {
 
   it("hands synchronous and asynchronous failures to handleException", async () => {
     expect(await fetchText("/rescued")).toMatchObject({ status: 409, body: "rescued: sync failure" });
-    expect(await fetchText("/rescued", "POST")).toMatchObject({ status: 409, body: "rescued: async failure" });
+    if (!synchronous) expect(await fetchText("/rescued", "POST")).toMatchObject({ status: 409, body: "rescued: async failure" });
+  });
+
+  it("routes the last of 1,000 routes under a shared prefix", async () => {
+    expect(await fetchText("/api/v1/r999/12345")).toMatchObject({ status: 200, body: '{"id":"12345"}' });
+    expect(await fetchText("/api/v1/r0/7")).toMatchObject({ status: 200, body: '{"id":"7"}' });
+    expect((await fetchText("/api/v1/r1000/7")).status).toBe(404);
+  });
+
+  it("gives getRequest() the request, from AsyncLocalStorage only when a handler may go asynchronous", async () => {
+    expect(JSON.parse((await fetchText("/whoami")).body)).toEqual({ current: true, stored: !synchronous });
   });
 
   it("answers an unrescued synchronous failure with a 500 and logs it, the server still up", async () => {
