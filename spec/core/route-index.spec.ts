@@ -127,7 +127,8 @@ function linearOutcome(routes: readonly Route[], request: Request): Outcome {
       if (m === null || (route.schemes !== undefined && !route.schemes.has(request.scheme))) continue;
       if (!serves(route, method)) {
         allowed ??= new Set();
-        for (const m of route.methods!) allowed.add(m);
+        // The same Allow rule as the router: each route's precomputed list (HEAD with GET, OPTIONS).
+        for (const m of route.allowed ?? route.methods!) allowed.add(m);
         continue;
       }
       return { index, args: m.args, kwargs: m.kwargs };
@@ -213,8 +214,12 @@ const routeArb = fc.record({
 
 type RouteSpec = typeof routeArb extends fc.Arbitrary<infer T> ? T : never;
 
+// A build-only route must have a name (it can never be used otherwise).
+let built = 0;
+
 function makeRoute(spec: RouteSpec): Route {
-  const options: RouteOptions = { methods: spec.methods, schemes: spec.schemes, buildOnly: spec.buildOnly, trailingSlash: spec.trailingSlash, allowUnsafeRegExp: true };
+  const name = spec.buildOnly ? `built${++built}` : undefined;
+  const options: RouteOptions = { name, methods: spec.methods, schemes: spec.schemes, buildOnly: spec.buildOnly, trailingSlash: spec.trailingSlash, allowUnsafeRegExp: true };
   // A splat may only end a template.
   const pieces = spec.pieces.filter((p, i) => p.kind !== "splat" || i === spec.pieces.length - 1);
   if (spec.kind === "regexp") return new Route(regexp(spec.pieces, spec.variant), handler, options);
