@@ -404,7 +404,7 @@ export class Response {
   /**
    * Write this response, once prepared (see `prepare`), to a `node:http`
    * response: the last step of a socket request. A buffered body goes out in
-   * one `end()`, or in slices of {@link WRITE_SLICE} bytes when larger; a
+   * one `end()`, or in 64 KiB slices when larger; a
    * streamed one is piped, and if the stream fails after the head was sent
    * the connection is destroyed (the client sees a cut response, never a
    * second head). `done` hears when the body has been handed over whole

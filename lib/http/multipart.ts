@@ -320,8 +320,10 @@ async function receiveFile(
       chunks.push(chunk);
       if (size > options.memoryThreshold) {
         path = join(options.tmpDir, `handlerkit-upload-${randomUUID()}`);
-        onTempFile(path);
         handle = await open(path, "wx", 0o600);
+        // Told once the file exists: a request that ended while it was
+        // being opened removes it at once, never before it is there.
+        onTempFile(path);
         await handle.writev(chunks);
         chunks.length = 0;
       }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Application, Request, UploadedFile, type FormOptions } from "../../lib/index.js";
+import { multipartOptions, parseMultipart } from "../../lib/http/multipart.js";
 import { multipartBody, type Part } from "../support/multipart-body.js";
 
 const JSON_ACCEPT = { accept: "application/json" };
@@ -175,6 +176,21 @@ describe("multipart limits and broken bodies", () => {
     const res = await post("whatever", "multipart/form-data");
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 400, message: "Invalid multipart Content-Type: Multipart: Boundary not found." });
+  });
+
+  it("a temporary file is reported once it exists, so a request that has already ended removes it and none is left", async () => {
+    const { body, contentType } = multipartBody([{ name: "f", value: Buffer.alloc(1024, 97), filename: "a.bin" }]);
+    const reported: string[] = [];
+    const before = new Set(readdir());
+    // What Request.onEnd does for a request that already ended: remove at once.
+    const removeAtOnce = (path: string) => {
+      reported.push(path);
+      rmSync(path, { force: true });
+    };
+    await parseMultipart(body, contentType, body.length, multipartOptions(1 << 20, 10, { memoryThreshold: 16, tmpDir: scratch }), removeAtOnce);
+    expect(reported).toHaveLength(1);
+    expect(existsSync(reported[0]!)).toBe(false);
+    expect(readdir().filter((f) => !before.has(f))).toEqual([]);
   });
 
   it("a boundary over 70 characters is a 400 (RFC 2046 §5.1.1)", async () => {
