@@ -13,6 +13,7 @@ import {
   Response,
   Route,
   converters,
+  jsonView,
   lazy,
   type Flash,
   type Middleware,
@@ -171,4 +172,20 @@ void Signals;
   expectTypeOf(ops.closing).toEqualTypeOf<boolean>();
   // @ts-expect-error a single string is not a list
   new Application([], { trustProxy: "10.0.0.0/8" });
+}
+
+// jsonView() gives back what it was given: a function view, or the class itself.
+{
+  class Items extends RequestHandler {
+    get() {
+      return [1];
+    }
+  }
+  expectTypeOf(jsonView(Items)).toEqualTypeOf<typeof Items>();
+  expectTypeOf(jsonView((request: Request, id: string) => id)).toEqualTypeOf<(request: Request, id: string) => Promise<Response>>();
+  // Redirect policy options and the allowed hosts.
+  new Application([], { allowedHosts: ["example.com", ".example.com"], redirectHosts: ["accounts.example"] });
+  Response.redirect("https://accounts.example/", 303, { allowOtherHost: true });
+  // @ts-expect-error a host list, not one string
+  new Application([], { allowedHosts: "example.com" });
 }
