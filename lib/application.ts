@@ -103,7 +103,8 @@ export interface ApplicationOptions<Config = Record<string, unknown>> extends Se
   /**
    * Keep the request current so `getRequest()` and `getApp()` work anywhere
    * in its call chain: in an `AsyncLocalStorage` context, or, when every
-   * handler is synchronous, for the synchronous call only (see the guide).
+   * handler is synchronous, for the synchronous call only (see
+   * docs/handlers.md, "The current request, anywhere").
    * Default true.
    */
   context?: boolean;

@@ -77,8 +77,8 @@ export function isAsyncFunction(fn: unknown): boolean {
  * In an application whose handlers are all synchronous, the request is
  * current during the synchronous call only (no `AsyncLocalStorage`, which
  * Node 20 makes costly): asynchronous work such a handler starts and does
- * not return (a timer, a promise left running) does not see it. See the
- * guide ("The current request, anywhere").
+ * not return (a timer, a promise left running) does not see it. See
+ * docs/handlers.md ("The current request, anywhere").
  *
  * @example
  * export function audit(action: string) {

@@ -48,7 +48,7 @@ export interface RouteOptions {
   /**
    * The methods this route serves (HTTP tokens); others get 405 with
    * `Allow`. `HEAD` is served wherever `GET` is, and `OPTIONS` is always
-   * answered (see the guide's OPTIONS rule). When absent: for a class
+   * answered (see the OPTIONS rule in docs/routing.md). When absent: for a class
    * handler, the methods it implements; for a function, `GET`, `HEAD`,
    * `POST`, `PUT`, `PATCH`, `DELETE` and `OPTIONS` (`TRACE` and extension
    * methods only when listed here).

@@ -16,7 +16,7 @@ export type SampleKind = "run" | "fragment" | "class" | "method";
 
 /** One ```ts block of a Markdown file. */
 export interface Sample {
-  /** The Markdown file, relative to the repository (`docs/guide.md`). */
+  /** The Markdown file, relative to the repository (`docs/handlers.md`). */
   file: string;
   /** The line of the block's first code line in that file, from 1. */
   line: number;
@@ -230,7 +230,7 @@ export function samplesProgram(samples: readonly Sample[], options: ts.CompilerO
   return ts.createProgram({ rootNames: [...virtual.keys()], options, host, oldProgram });
 }
 
-/** A diagnostic as a line of the Markdown file: `docs/guide.md:42:7 TS2304 Cannot find name 'db'.` */
+/** A diagnostic as a line of the Markdown file: `docs/handlers.md:26:27 TS2304 Cannot find name 'db'.` */
 export interface SampleProblem {
   line: number;
   text: string;

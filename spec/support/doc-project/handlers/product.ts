@@ -1,7 +1,7 @@
-/** `./handlers/product.js` as the guide's lazy-handler sample imports it. */
+/** `./handlers/product.js` as the lazy-handler sample of docs/handlers.md imports it. */
 import { RequestHandler } from "../../../../lib/index.js";
 
-/** The product handler the guide loads lazily. */
+/** The product handler docs/handlers.md loads lazily. */
 export class ProductHandler extends RequestHandler {
   get(productId: string) {
     return { id: productId };
