@@ -36,12 +36,13 @@ function pagesOnly(middleware: Middleware): Middleware {
 
 /**
  * The app middleware of the pages: sessions (kept in this process: a
- * restart logs everyone out), CSRF protection on every form, and
- * `request.user()` from the session's login.
+ * restart logs everyone out), `request.user()` from the session's login,
+ * and CSRF protection on every form.
  */
 export function pageMiddleware(): Middleware[] {
   const user = authenticate<User>((request, userId) => (typeof userId === "number" ? stateOf(request).todos.user(userId) : undefined));
-  return [sessions({ store: new MemoryStore() }), csrf(), user].map(pagesOnly);
+  // authenticate() before csrf(), so the 403 page of a failed check still knows who is logged in.
+  return [sessions({ store: new MemoryStore() }), user, csrf()].map(pagesOnly);
 }
 
 /** The route options of the pages behind the login: a visitor is sent to `/login?next=...`. */
