@@ -193,7 +193,7 @@ describe("the todo API: paging and the completed items", () => {
 
 describe("the todo API: the custom 404", () => {
   it("answers paths no route serves under /api/ in JSON, with or without a token, whatever the client accepts", async () => {
-    for (const headers of [{}, { authorization: "", accept: "text/html,application/xhtml+xml" }]) {
+    for (const headers of [{}, { authorization: "", accept: "text/html,application/xhtml+xml" }] as Record<string, string>[]) {
       const res = await api("/api/nothing/here", { headers });
       expect(res.status).toBe(404);
       expect(res.headers["content-type"]).toBe("application/json");
