@@ -33,11 +33,23 @@ export interface TodoAppOptions {
   banner?: readonly string[];
 }
 
-/** A folder of the example's sources: beside this file, or, from the build in dist/examples/todo/, back in the source tree (tsc copies no templates or assets). */
+/**
+ * A folder of the example's sources (`templates`, `public`, `data`): beside
+ * this file when it runs from the sources (vitest), and back in the source
+ * tree when it runs from the build in dist/examples/todo/, since tsc
+ * copies no templates or assets.
+ */
 export function sourceFolder(name: string): string {
-  const candidates = [new URL(`./${name}/`, import.meta.url), new URL(`../../../examples/todo/${name}/`, import.meta.url)].map((url) => fileURLToPath(url));
-  const found = candidates.find((dir) => existsSync(dir));
-  if (found === undefined) throw new Error(`The todo example's ${name}/ folder is missing: looked in ${candidates.join(" and ")}.`);
+  return join(EXAMPLE_SOURCES, name);
+}
+
+// The folder holding templates/ is the example's source folder.
+const EXAMPLE_SOURCES = findSources();
+
+function findSources(): string {
+  const candidates = [new URL("./", import.meta.url), new URL("../../../examples/todo/", import.meta.url)].map((url) => fileURLToPath(url));
+  const found = candidates.find((dir) => existsSync(join(dir, "templates")));
+  if (found === undefined) throw new Error(`The todo example's templates/ folder is missing: looked in ${candidates.join(" and ")}.`);
   return found;
 }
 
@@ -77,13 +89,13 @@ export async function createTodoApp(options: TodoAppOptions): Promise<Applicatio
     if (options.banner !== undefined) {
       const lines = options.banner;
       app.onStartup(() => {
-        for (const line of lines) {
-          if (app.logger.info) app.logger.info(line);
-          else console.log(line);
-        }
+        for (const line of lines) say(app.logger, line);
       });
     }
-    app.onShutdown(() => todos.close());
+    app.onShutdown(() => {
+      todos.close();
+      if (options.banner !== undefined) say(app.logger, "todo: stopped; the database is closed.");
+    });
     return app;
   } catch (error) {
     todos.close();
@@ -102,4 +114,9 @@ async function ensureUser(todos: TodoRepository, name: string, password: string)
   const user = todos.userByName(name);
   if (user === undefined) todos.addUser(name, await hashPassword(password));
   else if (needsRehash(user.passwordHash) || !(await verifyPassword(password, user.passwordHash))) todos.setPasswordHash(user.id, await hashPassword(password));
+}
+
+function say(logger: Logger, line: string): void {
+  if (logger.info) logger.info(line);
+  else console.log(line);
 }
