@@ -5,7 +5,7 @@
  */
 import { handler, render, RequestHandler, type Request } from "../../../../lib/index.js";
 import { formFields, pageOptions } from "../../pages.js";
-import { paging } from "../../paging.js";
+import { DEFAULT_LIMIT, paging } from "../../paging.js";
 import { TodoCreate } from "../../schemas.js";
 import { stateOf } from "../../state.js";
 import { check, type InputIssue } from "../../validate.js";
@@ -17,7 +17,8 @@ function listContext(request: Request, filter: "all" | "completed") {
   const { page, limit, offset } = paging(request);
   const { items, total } = stateOf(request).todos.list(offset, limit, { done: filter === "completed" });
   const route = filter === "all" ? "todos" : "todos.completed";
-  const link = (n: number) => request.app.uriFor(route, n === 1 && limit === 20 ? {} : { page: n, ...(limit === 20 ? {} : { limit }) });
+  // The default limit is left out of the links, and page 1 too.
+  const link = (n: number) => request.app.uriFor(route, { ...(n === 1 ? {} : { page: n }), ...(limit === DEFAULT_LIMIT ? {} : { limit }) });
   return {
     filter,
     todos: items,
