@@ -157,6 +157,27 @@ describe("the todo pages: the list", () => {
   });
 });
 
+describe("the todo pages: paging", () => {
+  it("shows 20 items a page with links to the neighbours, and a 400 for a bad page", async () => {
+    const visit = await loggedIn();
+    const made = Array.from({ length: 22 }, (_, i) => app.config.todos.create({ title: `chore ${i + 1}` }));
+    const first = await (await visit("/todos", { headers: html })).text();
+    expect(first.match(/<li class="open"/g)).toHaveLength(20);
+    expect(first).toContain('<a rel="next" href="/todos?page=2">Older →</a>');
+    expect(first).not.toContain('rel="prev"');
+    const second = await (await visit("/todos?page=2", { headers: html })).text();
+    expect(second.match(/<li class="open"/g)).toHaveLength(2);
+    expect(second).toContain('<a class="title" href="/todos/' + made[0]!.id + '">chore 1</a>');
+    expect(second).toContain('<a rel="prev" href="/todos">← Newer</a>');
+    expect(await (await visit("/todos?page=2&limit=5", { headers: html })).text()).toContain('<a rel="prev" href="/todos?limit=5">← Newer</a>');
+    const bad = await visit("/todos?page=zero", { headers: html });
+    expect(bad.status).toBe(400);
+    // No 400.html: the built-in page says what is wrong.
+    expect(await bad.text()).toContain("<h1>400 Bad Request</h1><p>The query parameter page must be a whole number from 1 up, not &#34;zero&#34;.</p>");
+    for (const todo of made) app.config.todos.remove(todo.id);
+  });
+});
+
 describe("the todo pages: static files", () => {
   it("serves public/ under /static, compressed, without a session", async () => {
     const css = readFileSync(new URL("../../examples/todo/public/style.css", import.meta.url));
