@@ -14,5 +14,7 @@ export default defineConfig({
     // Hooks start servers, Redis, HAProxy and compile lib/ for child
     // processes: on a loaded 2-core machine that can pass 10 s.
     hookTimeout: 60_000,
+    // A temporary folder per spec file (see the file).
+    setupFiles: ["spec/support/own-tmpdir.ts"],
   },
 });
