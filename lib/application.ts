@@ -27,8 +27,9 @@ import { nunjucksEngine } from "./extras/nunjucks-engine.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
 import { Response } from "./core/response.js";
 import type { Converter } from "./core/converters.js";
-import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./core/route.js";
+import { Route, type BuildOptions, type HandlerFor, type HandlerParams, type Pattern, type RequestFor, type RouteOptions, type TrailingSlash } from "./core/route.js";
 import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
+import type { RouteSchema } from "./core/route-schema.js";
 import { Router, type RouteLike } from "./core/router.js";
 import { addRouteFolder, type LoadRoutesOptions } from "./routes/load-routes.js";
 import { Health, type HealthChecks, type HealthOptions } from "./server/health.js";
@@ -152,7 +153,7 @@ export type ErrorHandler = (request: Request, response: Response, error: unknown
  * return it unchanged. Works as a standard decorator (`(cls, context)`, what
  * `tsc` emits), a legacy one (`(cls)`), and a plain call.
  */
-export type Registrar<P extends Pattern = Pattern, Params = P extends string ? RouteParams<P> : never> = <T extends HandlerFor<P, Params>>(
+export type Registrar<P extends Pattern = Pattern, Params = P extends string ? RouteParams<P> : never, Req extends Request = Request> = <T extends HandlerFor<P, Params, Req>>(
   target: T & CheckResult<T>,
   context?: unknown,
 ) => T;
@@ -288,10 +289,10 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
    * @app.route("/health") class Health extends RequestHandler { get() { return 204; } }
    * app.route("/hello/:name")((request, params) => `Hello, ${params.name}!`);
    */
-  route<const P extends Pattern, const C extends Record<string, RegExp | Converter<any>> = {}>(
+  route<const P extends Pattern, const C extends Record<string, RegExp | Converter<any>> = {}, const S extends RouteSchema = RouteSchema>(
     pattern: P,
-    options?: RouteOptions & { params?: C },
-  ): Registrar<P, P extends string ? RouteParams<P, C> : never> {
+    options?: RouteOptions & { params?: C; schema?: S },
+  ): Registrar<P, HandlerParams<P, C, S>, RequestFor<S>> {
     const router = this.router;
     return function register<T>(target: T, _context?: unknown): T {
       router.add(new Route(pattern, target as never, options));
@@ -469,7 +470,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
         this.#chain === undefined &&
         this.process === Application.prototype.process &&
         this.handleError === Application.prototype.handleError &&
-        routes.every((route) => route.buildOnly || (route.middleware === undefined && runsSynchronously(route.handler, this.allowedMethods, route.handlerMethod)));
+        // A route schema may read the body or validate asynchronously before its handler.
+        routes.every((route) => route.buildOnly || (route.middleware === undefined && route.schema === undefined && runsSynchronously(route.handler, this.allowedMethods, route.handlerMethod)));
     }
     return this.#allSynchronous;
   }
