@@ -24,6 +24,7 @@ import type { Logger } from "./core/logger.js";
 import type { Settings } from "./core/settings.js";
 import { Templates, type TemplateOptions } from "./core/templates.js";
 import { nunjucksEngine } from "./extras/nunjucks-engine.js";
+import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from "./extras/openapi.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
 import { Response } from "./core/response.js";
 import type { Converter } from "./core/converters.js";
@@ -335,6 +336,19 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     const app = new this([], appOptions) as Application<Config, R>;
     await addRouteFolder(app.router, dir, { prefix, namePrefix });
     return app;
+  }
+
+  /**
+   * An OpenAPI 3.1 document of the app's routes: paths, methods, names,
+   * summaries, and parameters, bodies and responses from route schemas
+   * (see `openApiDocument` for what is read and what is left out). Plain
+   * JSON data: serve it, or write it with `handlerkit openapi`.
+   *
+   * @example
+   * app.route("/openapi.json")(() => app.openapi({ info: { title: "Todos", version: "1.0.0" } }));
+   */
+  openapi(options: OpenApiOptions): OpenApiDocument {
+    return openApiDocument(this.router.routes, options);
   }
 
   /** The URL of a named route; params the template does not use become the query string. */
