@@ -63,7 +63,7 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
  * - methods from the route's `methods`, else its class's implemented verbs
  *   (or a function's set), without the implicit `HEAD` and `OPTIONS`.
  * - `operationId` from the route name (`name.verb` when it serves several
- *   methods); `summary` and `description` from `static summary` /
+ *   methods, `name_2` for the second path of an optional group); `summary` and `description` from `static summary` /
  *   `static description` on the handler (a string, or one per verb:
  *   `{ get: "...", post: "..." }`).
  * - parameters, request body (`application/json`) and the 2XX response from
@@ -77,6 +77,7 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
  */
 export function openApiDocument(routes: Iterable<Route>, options: OpenApiOptions): OpenApiDocument {
   const paths: OpenApiDocument["paths"] = {};
+  const ids = new Set<string>();
   for (const route of routes) {
     if (route.buildOnly || typeof route.pattern !== "string") continue;
     const methods = operationMethods(route);
@@ -87,7 +88,13 @@ export function openApiDocument(routes: Iterable<Route>, options: OpenApiOptions
         const verb = method.toLowerCase();
         // The first route that serves a path and method is the one that answers it.
         if (item[verb] !== undefined) continue;
-        item[verb] = operation(route, method, methods.length > 1, variant.names);
+        const op = (item[verb] = operation(route, method, methods.length > 1, variant.names));
+        // operationIds are unique in a document: the paths of an optional group share a route's name.
+        if (op.operationId !== undefined) {
+          let id = op.operationId;
+          for (let n = 2; ids.has(id); n++) id = `${op.operationId}_${n}`;
+          ids.add((op.operationId = id));
+        }
       }
     }
   }
