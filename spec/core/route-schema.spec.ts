@@ -5,9 +5,14 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Application, Request, RequestHandler, Route } from "../../lib/index.js";
+import { routesFolder, LIB } from "../support/routes-folder.js";
 import { validationApp } from "../support/validation-app.js";
 
 const JSON_CLIENT = { accept: "application/json" };
+
+// The errors the app logs (a 500 is logged; the specs check what it says).
+const logged: string[] = [];
+const logger = { info() {}, warn() {}, error: (...args: unknown[]) => void logged.push(String(args[0])) };
 
 async function answer(app: Application, path: string, init: Parameters<Application["getResponse"]>[1] = {}) {
   const res = await app.getResponse(path, { ...init, headers: { ...JSON_CLIENT, ...(init.headers as Record<string, string> | undefined) } });
@@ -91,11 +96,11 @@ describe("a body schema", () => {
   });
 
   it("is not checked for a GET, whose request.valid('body') says why", async () => {
-    const app = new Application();
+    const app = new Application([], { logger });
     app.route("/x", { schema: { body: z.object({ a: z.string() }) } })((request) => request.valid("body") as never);
     const res = await answer(app, "/x");
     expect(res.status).toBe(500);
-    const debug = new Application([], { debug: true });
+    const debug = new Application([], { debug: true, logger });
     debug.route("/x", { schema: { body: z.object({ a: z.string() }) } })((request) => request.valid("body") as never);
     expect((await answer(debug, "/x")).body.message).toBe(
       'TypeError: request.valid("body"): this route checks no body (its schema has no body, or a GET request without a body is not checked).',
@@ -160,7 +165,8 @@ describe("a params schema", () => {
 
 describe("a response schema", () => {
   it("is checked in debug: a mismatch is a 500 saying what is wrong", async () => {
-    const debug = validationApp({ debug: true });
+    const debug = validationApp({ debug: true, logger });
+    logged.length = 0;
     expect(await answer(debug, "/todos/3", { method: "PUT", json: { title: "Fine" } })).toEqual({ status: 200, type: "application/json", body: { id: 3, title: "Fine", tags: [] } });
     const wrong = await answer(debug, "/todos/3", { method: "PUT", json: { title: "wrong" } });
     expect(wrong.status).toBe(500);
@@ -168,6 +174,7 @@ describe("a response schema", () => {
       "The handler's answer does not match the route's response schema. Invalid response body: title: Invalid input: expected string, received number",
     );
     expect(wrong.body.detail).toEqual([{ path: "title", message: "Invalid input: expected string, received number" }]);
+    expect(logged).toEqual([expect.stringContaining("PUT /todos/3")]);
   });
 
   it("is not checked outside debug", async () => {
@@ -175,7 +182,7 @@ describe("a response schema", () => {
   });
 
   it("checks the data of [2xx, data] and leaves error statuses and text alone", async () => {
-    const app = new Application([], { debug: true });
+    const app = new Application([], { debug: true, logger });
     const response = z.object({ ok: z.literal(true) });
     app.route("/t/:kind", { schema: { response } })((request, params) => (params.kind === "tuple" ? [201, { ok: false }] : params.kind === "error" ? [404, { ok: false }] : "text"));
     expect((await answer(app, "/t/tuple")).status).toBe(500);
@@ -201,7 +208,7 @@ describe("routes without a schema", () => {
   it("answer as before, and request.valid() says a schema is needed", async () => {
     const app = validationApp({ debug: true });
     expect(await answer(app, "/plain/9", { method: "POST", json: { any: ["thing"] } })).toEqual({ status: 200, type: "application/json", body: { id: "9", body: { any: ["thing"] } } });
-    const bare = new Application([], { debug: true });
+    const bare = new Application([], { debug: true, logger });
     bare.route("/v")((request) => request.valid("query") as never);
     expect((await answer(bare, "/v")).body.message).toBe(
       'TypeError: request.valid("query") reads what a route schema checked, and this request\'s route has none: give the route the option schema: { query: ... }.',
@@ -271,5 +278,22 @@ describe("request.json(schema), request.form(schema), request.queryAs(schema)", 
     const request = Request.blank("/", { method: "POST", form: { name: "a", count: "5" } });
     expect((await request.form()).get("name")).toBe("a");
     expect(await request.form(Item)).toEqual({ name: "a", count: 5 });
+  });
+});
+
+describe("route schemas in a routes folder", () => {
+  it("come from handler(verbs, { schema }, fn) and from a module's options", async () => {
+    const zod = JSON.stringify(import.meta.resolve("zod"));
+    const dir = routesFolder({
+      "todo/handlers.ts": `import { handler } from ${JSON.stringify(LIB)}; import { z } from ${zod};
+        export const options = { schema: { query: z.object({ page: z.coerce.number().min(1).default(1) }) } };
+        export const get = (request) => ({ page: request.valid("query").page });
+        export const create = handler("post", { path: "", schema: { body: z.object({ title: z.string() }) } }, (request) => [201, request.valid("body")]);`,
+    });
+    const app = await Application.fromRoutes(dir);
+    expect(await answer(app, "/todo?page=2")).toEqual({ status: 200, type: "application/json", body: { page: 2 } });
+    expect((await answer(app, "/todo?page=0")).status).toBe(422);
+    expect(await answer(app, "/todo", { method: "POST", json: { title: "Milk" } })).toEqual({ status: 201, type: "application/json", body: { title: "Milk" } });
+    expect((await answer(app, "/todo", { method: "POST", json: {} })).body.detail).toEqual([{ path: "title", message: "Invalid input: expected string, received undefined" }]);
   });
 });

@@ -7,7 +7,7 @@
 import { toStandardJsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
 import { z } from "zod";
-import { Application, converters, RequestHandler, Route, type ValidRequest } from "../../lib/index.js";
+import { Application, converters, RequestHandler, Route, type Logger, type ValidRequest } from "../../lib/index.js";
 
 export const Todo = z.object({
   title: z.string().min(1),
@@ -48,10 +48,10 @@ const taken = new Set(["ada"]);
 export const Username = z.object({ name: z.string().refine(async (name) => !taken.has(name), "That name is taken.") });
 
 /** The app; `debug` turns on the response schema check. */
-export function validationApp(options: { debug?: boolean; problemDetails?: boolean } = {}): Application {
+export function validationApp(options: { debug?: boolean; problemDetails?: boolean; logger?: Logger } = {}): Application {
   const app = new Application(
     [new Route("/todos/:id", TodoHandler, { name: "todo", params: { id: converters.int }, schema: todoSchema })],
-    { debug: options.debug ?? false, problemDetails: options.problemDetails ?? false },
+    { debug: options.debug ?? false, problemDetails: options.problemDetails ?? false, ...(options.logger === undefined ? {} : { logger: options.logger }) },
   );
   app.route("/todos", { name: "todos", methods: ["GET", "POST"], schema: { query: Page, body: Todo } })((request) => {
     if (request.method === "GET") return { page: request.valid("query").page, tag: request.valid("query").tag ?? null };
