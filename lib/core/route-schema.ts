@@ -155,32 +155,34 @@ export function schemaAdapter(schema: RouteSchema, adapter: Adapter, debug: bool
     if (request.method === "OPTIONS") return adapter(request, res);
     const data: Partial<Record<ValidPart, unknown>> = {};
     checked.set(request, data);
-    // Params, then the query: synchronous when their schemas are, so a
-    // synchronous handler with them still answers in the same tick.
+    // Params, then the query, then the body; the first two synchronously
+    // when their schemas are, so a GET to a synchronous handler still
+    // answers in the same tick. Closures are made only on the async paths.
     let pending: Promise<unknown> | undefined;
     if (params !== undefined) {
       const out = validate(params, request.routeKwargs, "path parameters");
-      const keep = (value: unknown) => (data.params = request.routeKwargs = value as Request["routeKwargs"]);
-      if (out instanceof Promise) pending = out.then(keep);
-      else keep(out);
+      if (out instanceof Promise) pending = out.then((value) => keepParams(request, data, value));
+      else keepParams(request, data, out);
     }
     if (query !== undefined) {
-      const keep = (value: unknown) => (data.query = value);
-      const run = () => {
-        const out = validate(query, request.query.toObject(), "query");
-        return out instanceof Promise ? out.then(keep) : keep(out);
-      };
       if (pending === undefined) {
-        const out = run();
-        if (out instanceof Promise) pending = out;
-      } else pending = pending.then(run);
+        const out = validate(query, request.query.toObject(), "query");
+        if (out instanceof Promise) pending = out.then((value) => (data.query = value));
+        else data.query = out;
+      } else {
+        pending = pending.then(() => validate(query, request.query.toObject(), "query")).then((value) => (data.query = value));
+      }
     }
     if (body !== undefined && hasBody(request)) {
-      const run = () => readBody(request, body).then((value) => (data.body = value));
-      pending = pending === undefined ? run() : pending.then(run);
+      pending = (pending === undefined ? readBody(request, body) : pending.then(() => readBody(request, body))).then((value) => (data.body = value));
     }
     return pending === undefined ? call(request, res) : pending.then(() => call(request, res));
   };
+}
+
+// The params schema's output is the handler's params from now on.
+function keepParams(request: Request, data: Partial<Record<ValidPart, unknown>>, value: unknown): void {
+  data.params = request.routeKwargs = value as Request["routeKwargs"];
 }
 
 // Debug only: the handler's JSON answer, checked against the response schema.

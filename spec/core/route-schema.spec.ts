@@ -163,6 +163,28 @@ describe("a params schema", () => {
   });
 });
 
+describe("async params and query schemas", () => {
+  it("are awaited in order before the handler, and a failure is still a 422", async () => {
+    const order: string[] = [];
+    // Hand-written Standard Schemas whose validate is async (zod retries an async refine, so would count twice).
+    const later = (name: string, refuse?: (value: Record<string, unknown>) => boolean) => ({
+      "~standard": {
+        version: 1 as const,
+        vendor: "spec",
+        validate: async (value: unknown) => {
+          order.push(name);
+          return refuse?.(value as Record<string, unknown>) ? { issues: [{ message: "Not that.", path: ["q"] }] } : { value: { ...(value as object), [name]: true } };
+        },
+      },
+    });
+    const app = new Application();
+    app.route("/a/:id", { schema: { params: later("params"), query: later("query", (v) => v.q === "no") } })((request, params) => ({ params, query: request.valid("query") }));
+    expect(await answer(app, "/a/7?q=yes")).toEqual({ status: 200, type: "application/json", body: { params: { id: "7", params: true }, query: { q: "yes", query: true } } });
+    expect(order).toEqual(["params", "query"]);
+    expect((await answer(app, "/a/7?q=no")).body.detail).toEqual([{ path: "q", message: "Not that." }]);
+  });
+});
+
 describe("a response schema", () => {
   it("is checked in debug: a mismatch is a 500 saying what is wrong", async () => {
     const debug = validationApp({ debug: true, logger });
