@@ -24,11 +24,13 @@ import type { Logger } from "./core/logger.js";
 import type { Settings } from "./core/settings.js";
 import { Templates, type TemplateOptions } from "./core/templates.js";
 import { nunjucksEngine } from "./extras/nunjucks-engine.js";
+import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from "./extras/openapi.js";
 import { STANDARD_METHODS } from "./core/request-handler.js";
 import { Response } from "./core/response.js";
 import type { Converter } from "./core/converters.js";
-import { Route, type BuildOptions, type HandlerFor, type Pattern, type RouteOptions, type TrailingSlash } from "./core/route.js";
+import { Route, type BuildOptions, type HandlerFor, type HandlerParams, type Pattern, type RequestFor, type RouteOptions, type TrailingSlash } from "./core/route.js";
 import type { CheckResult, RouteName, RouteParams, UriForArgs } from "./core/route-params.js";
+import type { RouteSchema } from "./core/route-schema.js";
 import { Router, type RouteLike } from "./core/router.js";
 import { addRouteFolder, type LoadRoutesOptions } from "./routes/load-routes.js";
 import { Health, type HealthChecks, type HealthOptions } from "./server/health.js";
@@ -153,7 +155,7 @@ export type ErrorHandler = (request: Request, response: Response, error: unknown
  * return it unchanged. Works as a standard decorator (`(cls, context)`, what
  * `tsc` emits), a legacy one (`(cls)`), and a plain call.
  */
-export type Registrar<P extends Pattern = Pattern, Params = P extends string ? RouteParams<P> : never> = <T extends HandlerFor<P, Params>>(
+export type Registrar<P extends Pattern = Pattern, Params = P extends string ? RouteParams<P> : never, Req extends Request = Request> = <T extends HandlerFor<P, Params, Req>>(
   target: T & CheckResult<T>,
   context?: unknown,
 ) => T;
@@ -289,10 +291,10 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
    * @app.route("/health") class Health extends RequestHandler { get() { return 204; } }
    * app.route("/hello/:name")((request, params) => `Hello, ${params.name}!`);
    */
-  route<const P extends Pattern, const C extends Record<string, RegExp | Converter<any>> = {}>(
+  route<const P extends Pattern, const C extends Record<string, RegExp | Converter<any>> = {}, const S extends RouteSchema = RouteSchema>(
     pattern: P,
-    options?: RouteOptions & { params?: C },
-  ): Registrar<P, P extends string ? RouteParams<P, C> : never> {
+    options?: RouteOptions & { params?: C; schema?: S },
+  ): Registrar<P, HandlerParams<P, C, S>, RequestFor<S>> {
     const router = this.router;
     return function register<T>(target: T, _context?: unknown): T {
       router.add(new Route(pattern, target as never, options));
@@ -335,6 +337,19 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
     const app = new this([], appOptions) as Application<Config, R>;
     await addRouteFolder(app.router, dir, { prefix, namePrefix });
     return app;
+  }
+
+  /**
+   * An OpenAPI 3.1 document of the app's routes: paths, methods, names,
+   * summaries, and parameters, bodies and responses from route schemas
+   * (see `openApiDocument` for what is read and what is left out). Plain
+   * JSON data: serve it, or write it with `handlerkit openapi`.
+   *
+   * @example
+   * app.route("/openapi.json")(() => app.openapi({ info: { title: "Todos", version: "1.0.0" } }));
+   */
+  openapi(options: OpenApiOptions): OpenApiDocument {
+    return openApiDocument(this.router.routes, options);
   }
 
   /** The URL of a named route; params the template does not use become the query string. */
@@ -470,7 +485,8 @@ export class Application<Config = Record<string, unknown>, const Routes extends 
         this.#chain === undefined &&
         this.process === Application.prototype.process &&
         this.handleError === Application.prototype.handleError &&
-        routes.every((route) => route.buildOnly || (route.middleware === undefined && runsSynchronously(route.handler, this.allowedMethods, route.handlerMethod)));
+        // A route schema may read the body or validate asynchronously before its handler.
+        routes.every((route) => route.buildOnly || (route.middleware === undefined && route.schema === undefined && runsSynchronously(route.handler, this.allowedMethods, route.handlerMethod)));
     }
     return this.#allSynchronous;
   }

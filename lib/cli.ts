@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `handlerkit` command: `serve` an app module or a routes folder,
- * print its `routes` (as text, JSON or a declaration of their types),
+ * print its `routes` (as text, JSON or a declaration of their types) or its
+ * `openapi` document,
  * `add-handler` to a routes folder, and scaffold a `new` project. Every
  * command has `--help`; `--version` prints the package version. Arguments
  * are read by `node:util`'s `parseArgs`, strictly. Exit codes: 0 done, 1
@@ -52,6 +53,17 @@ methods, pattern, name, handler and source file, in matching order.
                       Routes) for Application.fromRoutes<Routes>(dir)
   --out FILE          write the --types declaration to FILE instead`,
   },
+  openapi: {
+    options: { ...COMMON, out: { type: "string" }, title: { type: "string" }, "api-version": { type: "string" } },
+    usage: "handlerkit openapi [--out FILE] [--title T] [--api-version V] [app-module | routes-dir]",
+    help: `Print the OpenAPI 3.1 document of an app module or a routes folder (default:
+routes), as app.openapi() builds it: paths from the route templates, methods,
+names, and parameters, bodies and responses from the route schemas.
+
+  --out FILE          write it to FILE instead (openapi.json)
+  --title T           the API's title (default: the name in ./package.json)
+  --api-version V     the API's version (default: the version in ./package.json)`,
+  },
   "add-handler": {
     options: { ...COMMON, class: { type: "boolean" }, methods: { type: "string" }, dir: { type: "string" } },
     usage: "handlerkit add-handler [--class] [--methods get,post] [--dir routes] route-path",
@@ -86,6 +98,7 @@ const HELP = `${USAGE}
 Commands:
   serve [target]      serve an app module or a routes folder
   routes [target]     print the route table (--json, --types)
+  openapi [target]    print the OpenAPI 3.1 document (--out FILE)
   add-handler path    create routes/<path>/handlers.ts
   new dir             scaffold a project
 
@@ -108,6 +121,7 @@ export type CliCommand =
   | { command: "version" }
   | ({ command: "serve" } & ServeCommand)
   | { command: "routes"; module: string; format: "text" | "json" | "types"; out?: string }
+  | { command: "openapi"; module: string; out?: string; title?: string; apiVersion?: string }
   | { command: "add-handler"; path: string; segments: FolderSegment[]; methods: string[]; asClass: boolean; dir: string }
   | { command: "new"; dir: string; handlerkit?: string };
 
@@ -148,6 +162,12 @@ export function parseCommandLine(args: readonly string[]): CliCommand {
       if (values.out !== undefined && !values.types) throw new TypeError("--out is where --types writes: give --types too");
       const out = values.out === undefined ? {} : { out: nonEmpty("--out", values.out as string) };
       return { command, module: target ?? "routes", format: values.types ? "types" : values.json ? "json" : "text", ...out };
+    }
+    case "openapi": {
+      const out = values.out === undefined ? {} : { out: nonEmpty("--out", values.out as string) };
+      const title = values.title === undefined ? {} : { title: nonEmpty("--title", values.title as string) };
+      const apiVersion = values["api-version"] === undefined ? {} : { apiVersion: nonEmpty("--api-version", values["api-version"] as string) };
+      return { command, module: target ?? "routes", ...out, ...title, ...apiVersion };
     }
     case "add-handler": {
       if (target === undefined) throw new TypeError("no route path given: handlerkit add-handler todo creates routes/todo/handlers.ts");
@@ -277,6 +297,8 @@ async function run(command: CliCommand, args: readonly string[]): Promise<void> 
       return;
     case "routes":
       return printRoutes(await loadApp(command.module, "routes"), command);
+    case "openapi":
+      return printOpenApi(await loadApp(command.module, "openapi"), command);
     case "add-handler":
       return print(addHandler(command));
     case "new":
@@ -316,6 +338,28 @@ function printRoutes(app: Application<any, any>, command: Extract<CliCommand, { 
   if (command.out === undefined) return print(types);
   writeFileSync(command.out, types);
   print(`wrote ${command.out}: ${types.split("\n").filter((line) => line.startsWith("  Route<")).length} named routes`);
+}
+
+// The document of `handlerkit openapi`, with its title and version from the
+// options, else from the package.json of the folder it runs in.
+function printOpenApi(app: Application<any, any>, command: Extract<CliCommand, { command: "openapi" }>): void {
+  let pkg: { name?: unknown; version?: unknown; description?: unknown } = {};
+  try {
+    pkg = JSON.parse(readFileSync("package.json", "utf8")) as typeof pkg;
+  } catch {
+    // No package.json here: the defaults below, unless the options say.
+  }
+  const title = command.title ?? (typeof pkg.name === "string" ? pkg.name : "API");
+  const version = command.apiVersion ?? (typeof pkg.version === "string" ? pkg.version : "0.0.0");
+  const info = { title, version, ...(command.title === undefined && typeof pkg.description === "string" ? { description: pkg.description } : {}) };
+  const document = app.openapi({ info });
+  const operations = Object.values(document.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  if (operations === 0) console.error("handlerkit: no route has a template to document (RegExp and build-only routes are left out)");
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  if (command.out === undefined) return print(text);
+  writeFileSync(command.out, text);
+  const paths = Object.keys(document.paths).length;
+  print(`wrote ${command.out}: ${paths} path${paths === 1 ? "" : "s"}, ${operations} operation${operations === 1 ? "" : "s"}`);
 }
 
 // `node --watch` restarts this same command line, without --watch, on changes:

@@ -22,6 +22,7 @@ const SERVE_USAGE = "usage: handlerkit serve [--port P] [--host H] [--workers N|
 const USAGE = [
   `usage: ${SERVE_USAGE.slice(7)}`,
   "       handlerkit routes [--json | --types [--out FILE]] [app-module | routes-dir]",
+  "       handlerkit openapi [--out FILE] [--title T] [--api-version V] [app-module | routes-dir]",
   "       handlerkit add-handler [--class] [--methods get,post] [--dir routes] route-path",
   "       handlerkit new [--handlerkit SPEC] dir",
   "       handlerkit <command> --help | handlerkit --help | --version",
@@ -149,13 +150,14 @@ describe("main()", () => {
 
   it("<command> --help prints that command's usage and options", async () => {
     spy();
-    for (const command of ["serve", "routes", "add-handler", "new"]) await main([command, "--help"]);
+    for (const command of ["serve", "routes", "openapi", "add-handler", "new"]) await main([command, "--help"]);
     expect([exits, err]).toEqual([[], []]);
-    expect(out.map((text) => text.split("\n")[0])).toEqual([SERVE_USAGE, ...USAGE.split("\n").slice(1, 4).map((line) => `usage: ${line.trim()}`)]);
+    expect(out.map((text) => text.split("\n")[0])).toEqual([SERVE_USAGE, ...USAGE.split("\n").slice(1, 5).map((line) => `usage: ${line.trim()}`)]);
     expect(out[0]).toContain("\n  --watch             restart on changes");
     expect(out[1]).toContain("\n  --types             print a declaration");
-    expect(out[2]).toContain("\n  --methods LIST      the verbs");
-    expect(out[3]).toContain("\n  --handlerkit SPEC   the handlerkit dependency");
+    expect(out[2]).toContain("\n  --out FILE          write it to FILE instead");
+    expect(out[3]).toContain("\n  --methods LIST      the verbs");
+    expect(out[4]).toContain("\n  --handlerkit SPEC   the handlerkit dependency");
   });
 
   it("--version prints the version of package.json", async () => {
@@ -249,6 +251,88 @@ describe("handlerkit add-handler", () => {
     expect(climb.code).toBe(2);
     expect(climb.stderr).toBe('handlerkit: the route path "../escape" climbs out of the routes folder with "..": give a path inside it\n\nusage: handlerkit add-handler [--class] [--methods get,post] [--dir routes] route-path\n');
     expect(existsSync(join(work, "../escape"))).toBe(false);
+  });
+});
+
+describe("parseCommandLine() for openapi", () => {
+  it("reads the target, --out, --title and --api-version", () => {
+    expect(parseCommandLine(["openapi"])).toEqual({ command: "openapi", module: "routes" });
+    expect(parseCommandLine(["openapi", "app.js", "--out", "openapi.json", "--title", "Todos", "--api-version", "2.0.0"])).toEqual({
+      command: "openapi",
+      module: "app.js",
+      out: "openapi.json",
+      title: "Todos",
+      apiVersion: "2.0.0",
+    });
+    expect(() => parseCommandLine(["openapi", "--out="])).toThrow(new TypeError("--out needs a value"));
+    expect(() => parseCommandLine(["openapi", "--json"])).toThrow(new TypeError("unknown option --json"));
+    expect(() => parseCommandLine(["openapi", "a.js", "b.js"])).toThrow(new TypeError('openapi takes one app module or routes folder, got "a.js" and "b.js"'));
+  });
+});
+
+describe("handlerkit openapi", () => {
+  const zod = JSON.stringify(import.meta.resolve("zod"));
+  const appModule = (name: string, body: string) => {
+    const file = join(work, name);
+    writeFileSync(file, `import { Application, Route, converters } from ${JSON.stringify(lib.index)};\nimport { z } from ${zod};\n${body}`);
+    return file;
+  };
+
+  it("prints the document of an app module, titled from ./package.json", async () => {
+    const dir = join(work, "openapi-project");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "todo-api", version: "3.2.1", description: "Todos." }));
+    const module = appModule(
+      "openapi-app.mjs",
+      `export const app = new Application([new Route("/todos/:id", () => ({}), { name: "todo", methods: ["PUT"], params: { id: converters.int }, schema: { body: z.object({ title: z.string() }) } })]);`,
+    );
+    const run = await handlerkit(["openapi", module], dir);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(run.stdout)).toEqual({
+      openapi: "3.1.0",
+      info: { title: "todo-api", version: "3.2.1", description: "Todos." },
+      paths: {
+        "/todos/{id}": {
+          put: {
+            operationId: "todo",
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+            requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { title: { type: "string" } }, required: ["title"] } } } },
+            responses: {
+              "2XX": { description: "Success." },
+              "422": {
+                description: "The request failed the route's schema: `detail` lists each issue's path and message.",
+                content: { "application/json": { schema: expect.objectContaining({ type: "object", required: ["error", "message"] }) } },
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it("writes --out, says what it wrote, and warns when nothing has a template", async () => {
+    const module = appModule("openapi-regexp.mjs", `export default new Application([[/^\\/old$/, () => "old"]]);`);
+    const run = await handlerkit(["openapi", module, "--out", "openapi.json", "--title", "Old", "--api-version", "1.0.0"]);
+    expect(run).toEqual({
+      code: 0,
+      stdout: "wrote openapi.json: 0 paths, 0 operations\n",
+      stderr: "handlerkit: no route has a template to document (RegExp and build-only routes are left out)\n",
+    });
+    expect(JSON.parse(readFileSync(join(work, "openapi.json"), "utf8"))).toEqual({ openapi: "3.1.0", info: { title: "Old", version: "1.0.0" }, paths: {} });
+  });
+
+  it("documents a routes folder, and fails in one line for a module that exports no application", async () => {
+    jsRoutes("openapi-routes", {
+      "todo/handlers.mjs": "export const get = () => []; export const post = () => 201;",
+      "todo/[id]/handlers.mjs": "import { RequestHandler } from LIB; export default class Todo extends RequestHandler { get() {} delete() {} }",
+    });
+    const folder = await handlerkit(["openapi", "--out", "folder.json", "openapi-routes"]);
+    expect(folder).toEqual({ code: 0, stdout: "wrote folder.json: 2 paths, 4 operations\n", stderr: "" });
+    expect(Object.keys(JSON.parse(readFileSync(join(work, "folder.json"), "utf8")).paths["/todo/{id}"])).toEqual(["delete", "get"]);
+    const none = appModule("openapi-none.mjs", "export const x = 1;");
+    const run = await handlerkit(["openapi", none]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`handlerkit: ${none} exports no application (as default or as "app")\n\nusage: handlerkit openapi [--out FILE] [--title T] [--api-version V] [app-module | routes-dir]\n`);
   });
 });
 

@@ -20,8 +20,17 @@ import {
   type ParamsOf,
   type RouteParams,
   sessions,
+  handler,
+  type FormValue,
+  type MultiDict,
+  type StandardJSONSchemaV1,
+  type StandardSchemaV1,
+  type ValidRequest,
 } from "../lib/index.js";
 import type { Settings } from "../lib/core/settings.js";
+import { toStandardJsonSchema } from "@valibot/to-json-schema";
+import * as v from "valibot";
+import { z } from "zod";
 
 // ParamsOf: one template-literal parser.
 expectTypeOf<ParamsOf<"/users/:id/posts/:slug">>().toEqualTypeOf<{ id: string; slug: string }>();
@@ -188,4 +197,94 @@ void Signals;
   Response.redirect("https://accounts.example/", 303, { allowOtherHost: true });
   // @ts-expect-error a host list, not one string
   new Application([], { allowedHosts: "example.com" });
+}
+
+// Validation through Standard Schema: the copied interfaces are the spec's, and outputs are typed.
+{
+  type Spec = import("@standard-schema/spec").StandardSchemaV1;
+  type SpecJson = import("@standard-schema/spec").StandardJSONSchemaV1;
+  const Todo = z.object({ title: z.string(), done: z.boolean().default(false) });
+  const Signup = v.object({ user: v.string(), age: v.pipe(v.string(), v.transform(Number)) });
+  expectTypeOf(Todo).toExtend<StandardSchemaV1>();
+  expectTypeOf(Signup).toExtend<StandardSchemaV1>();
+  expectTypeOf(Todo).toExtend<StandardJSONSchemaV1>();
+  expectTypeOf(toStandardJsonSchema(Signup)).toExtend<StandardJSONSchemaV1 & StandardSchemaV1>();
+  // The copy and the published interfaces are assignable both ways, and infer the same.
+  expectTypeOf<StandardSchemaV1>().toExtend<Spec>();
+  expectTypeOf<Spec>().toExtend<StandardSchemaV1>();
+  expectTypeOf<StandardJSONSchemaV1>().toExtend<SpecJson>();
+  expectTypeOf<SpecJson>().toExtend<StandardJSONSchemaV1>();
+  expectTypeOf<StandardSchemaV1.InferOutput<typeof Todo>>().toEqualTypeOf<import("@standard-schema/spec").StandardSchemaV1.InferOutput<typeof Todo>>();
+  expectTypeOf<StandardSchemaV1.InferOutput<typeof Signup>>().toEqualTypeOf<{ user: string; age: number }>();
+
+  // request.json(schema), form(schema), queryAs(schema): the schema's output; json<T>() still a cast.
+  const request = Request.blank("/");
+  expectTypeOf(request.json(Todo)).toEqualTypeOf<Promise<{ title: string; done: boolean }>>();
+  expectTypeOf(request.json(Signup, { limit: 100 })).toEqualTypeOf<Promise<{ user: string; age: number }>>();
+  expectTypeOf(request.form(Todo)).toEqualTypeOf<Promise<{ title: string; done: boolean }>>();
+  expectTypeOf(request.queryAs(Signup)).toEqualTypeOf<Promise<{ user: string; age: number }>>();
+  expectTypeOf(request.json<{ a: 1 }>()).toEqualTypeOf<Promise<{ a: 1 }>>();
+  expectTypeOf(request.json({ lenient: true })).toEqualTypeOf<Promise<unknown>>();
+  expectTypeOf(request.form()).toEqualTypeOf<Promise<MultiDict<FormValue>>>();
+  expectTypeOf(request.valid("body")).toEqualTypeOf<unknown>();
+  async () => {
+    const todo = await request.json(Todo);
+    // @ts-expect-error the schema has no such property
+    todo.titel;
+  };
+
+  // A route schema types the function handler's request.valid() and params.
+  const app = new Application();
+  app.route("/todos/:id", { params: { id: converters.int }, schema: { body: Todo, query: z.object({ page: z.coerce.number() }) } })((request, params) => {
+    expectTypeOf(params).toEqualTypeOf<{ id: number }>();
+    expectTypeOf(request.valid("body")).toEqualTypeOf<{ title: string; done: boolean }>();
+    expectTypeOf(request.valid("query")).toEqualTypeOf<{ page: number }>();
+    // @ts-expect-error the body schema has no such property
+    request.valid("body").titel;
+    // @ts-expect-error the route's schema checks no params
+    request.valid("params");
+    return 204;
+  });
+  // A params schema's output is the params, after converters.
+  app.route("/v/:id", { schema: { params: v.object({ id: v.pipe(v.string(), v.transform(Number)) }) } })((request, params) => {
+    expectTypeOf(params).toEqualTypeOf<{ id: number }>();
+    expectTypeOf(request.valid("params")).toEqualTypeOf<{ id: number }>();
+    // @ts-expect-error params has only id
+    params.slug;
+  });
+  // A route without a schema: a plain Request.
+  app.route("/plain")((request) => {
+    expectTypeOf(request).toEqualTypeOf<Request>();
+  });
+  // new Route() types the handler the same way.
+  new Route("/r/:id", (request, params) => {
+    expectTypeOf(request.valid("body")).toEqualTypeOf<{ title: string; done: boolean }>();
+    expectTypeOf(params).toEqualTypeOf<{ id: string }>();
+  }, { schema: { body: Todo } });
+  // @ts-expect-error schema parts are Standard Schemas
+  new Route("/r", () => 1, { schema: { body: { parse: () => 1 } } });
+
+  // A class handler reads them typed through ValidRequest.
+  const schema = { body: Todo };
+  class Todos extends RequestHandler {
+    declare request: ValidRequest<typeof schema>;
+    post() {
+      expectTypeOf(this.request.valid("body")).toEqualTypeOf<{ title: string; done: boolean }>();
+      // @ts-expect-error the body schema has no such property
+      this.request.valid("body").titel;
+      return 201;
+    }
+  }
+  new Route("/todos", Todos, { schema });
+
+  // handler() of a route module.
+  handler("post", { path: "", schema: { body: Todo } }, (request) => {
+    expectTypeOf(request.valid("body")).toEqualTypeOf<{ title: string; done: boolean }>();
+    return 201;
+  });
+
+  // app.openapi(): info is required.
+  expectTypeOf(app.openapi({ info: { title: "t", version: "1" } }).openapi).toEqualTypeOf<"3.1.0">();
+  // @ts-expect-error info needs a version
+  app.openapi({ info: { title: "t" } });
 }

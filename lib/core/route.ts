@@ -14,7 +14,9 @@ import type { Response } from "./response.js";
 import { checkMiddleware, type Middleware } from "./middleware.js";
 import { HostPattern } from "./host-pattern.js";
 import type { RouteParams } from "./route-params.js";
+import type { StandardSchemaV1 } from "../http/standard-schema.js";
 import { regexpPrefix, templatePrefix } from "./route-index.js";
+import { checkRouteSchema, type RouteSchema, type ValidRequest } from "./route-schema.js";
 import { DEFAULT_SETTINGS, resolveSettings, type Settings, type TrailingSlash } from "./settings.js";
 
 export type { Handler } from "./handler.js";
@@ -33,13 +35,22 @@ type VerbMethod = "get" | "post" | "put" | "patch" | "delete" | "head" | "option
  * nothing), or a function `(request, params)`; for a RegExp, any class or
  * function. Lazy handlers, and objects for custom adapters, always pass.
  */
-export type HandlerFor<P extends Pattern, Params = P extends string ? RouteParams<P> : never> =
+export type HandlerFor<P extends Pattern, Params = P extends string ? RouteParams<P> : never, Req extends Request = Request> =
   | (P extends string
-      ? (new (request: Request, response: Response) => HandlerInstance & { [K in VerbMethod]?: (params: Params, ...rest: never[]) => unknown }) | ((request: Request, params: Params) => unknown)
-      : (new (request: Request, response: Response) => HandlerInstance) | ((request: Request, ...args: any[]) => unknown))
+      ? (new (request: Request, response: Response) => HandlerInstance & { [K in VerbMethod]?: (params: Params, ...rest: never[]) => unknown }) | ((request: Req, params: Params) => unknown)
+      : (new (request: Request, response: Response) => HandlerInstance) | ((request: Req, ...args: any[]) => unknown))
   | LazyHandler
   // An object for a custom adapter: anything but a function.
   | { call?: never; apply?: never; bind?: never; [key: string]: unknown };
+
+/**
+ * The params a handler of pattern `P` gets: the `params` schema's output
+ * when the route's `schema` has one, else the template's (with converters).
+ */
+export type HandlerParams<P extends Pattern, C, S> = S extends { params: StandardSchemaV1 } ? StandardSchemaV1.InferOutput<S["params"]> : P extends string ? RouteParams<P, C> : never;
+
+/** The request a function handler gets: a `ValidRequest` on a route with a `schema`, else a `Request`. */
+export type RequestFor<S> = S extends RouteSchema ? (RouteSchema extends S ? Request : ValidRequest<S>) : Request;
 
 /** Options of a route, the webapp2 set plus limits. */
 export interface RouteOptions {
@@ -110,6 +121,16 @@ export interface RouteOptions {
    * new Route("/admin", AdminHandler, { middleware: [requireStaff] });
    */
   middleware?: readonly Middleware[];
+  /**
+   * Standard Schemas (zod, valibot, ...) for the path parameters, query and
+   * body, checked before the handler runs (a 422 on failure), and for the
+   * answer; read them with `request.valid(part)`. See `RouteSchema` and
+   * docs/validation.md.
+   *
+   * @example
+   * new Route("/todos", TodoList, { schema: { body: z.object({ title: z.string().min(1) }) } });
+   */
+  schema?: RouteSchema;
 }
 
 /** A successful match of a route against a path: positional and named parameters, decoded. */
@@ -162,7 +183,7 @@ const EMPTY_ARGS: string[] = [];
  * new Route("/users/:id", UserHandler, { name: "user", methods: ["GET", "PUT"] });
  * new Route(/^\/products\/(\d+)$/, ProductHandler);
  */
-export class Route<const P extends Pattern = Pattern, const N extends string = string, const C extends Record<string, RegExp | Converter<any>> = {}> {
+export class Route<const P extends Pattern = Pattern, const N extends string = string, const C extends Record<string, RegExp | Converter<any>> = {}, const S extends RouteSchema = RouteSchema> {
   readonly pattern: P;
   readonly handler: Handler;
   readonly name: N | undefined;
@@ -197,6 +218,8 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
    * use (adapters are made once per route).
    */
   adapter: ((request: never, response: never) => unknown) | undefined = undefined;
+  /** The route's `schema` option, checked, or `undefined` when it checks nothing (see `RouteSchema`). */
+  readonly schema: S | undefined;
   /** The route's own middleware (`middleware` option), checked, or `undefined` when it has none. */
   readonly middleware: readonly Middleware[] | undefined;
   /** The route's middleware composed around its adapted handler, cached by the router with the adapter. */
@@ -215,7 +238,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
   /** The params type of the handler (type-level only: see `RouteParams`). */
   declare readonly paramsType: P extends string ? RouteParams<P, C> : Record<string, unknown>;
 
-  constructor(pattern: P, handler: HandlerFor<P, P extends string ? RouteParams<P, C> : never>, options: RouteOptions & { name?: N; params?: C } = {}) {
+  constructor(pattern: P, handler: HandlerFor<P, HandlerParams<P, C, S>, RequestFor<S>>, options: RouteOptions & { name?: N; params?: C; schema?: S } = {}) {
     this.pattern = pattern;
     this.handler = handler;
     this.options = options;
@@ -231,6 +254,7 @@ export class Route<const P extends Pattern = Pattern, const N extends string = s
     this.handlerMethod = options.handlerMethod;
     this.bodyLimit = options.bodyLimit;
     this.#settings = resolveSettings(DEFAULT_SETTINGS, overridesOf(options), handler);
+    this.schema = checkRouteSchema(options.schema, label) as S | undefined;
     this.middleware = options.middleware !== undefined && options.middleware.length > 0 ? checkMiddleware(options.middleware, `Route ${String(pattern)}`) : undefined;
     this.#settleMethods(DEFAULT_SETTINGS.allowedMethods);
     if (typeof pattern === "string") {

@@ -9,6 +9,7 @@ import type { Request } from "./request.js";
 import { Response } from "./response.js";
 import { matchOtherSlash } from "./trailing-slash.js";
 import { RouteIndex } from "./route-index.js";
+import { schemaAdapter } from "./route-schema.js";
 import { compose, handlerEndpoint, registerMiddleware } from "./middleware.js";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.js";
 import { Route, type BuildOptions, type Handler, type PathMatch, type Pattern, type RouteMatch, type RouteOptions } from "./route.js";
@@ -246,13 +247,20 @@ export class Router {
     request.settings = route.settings;
     request.routeArgs = args;
     request.routeKwargs = kwargs;
-    const adapter = (route.adapter ??= this.adapt(route.handler)) as Adapter;
+    const adapter = (route.adapter ??= this.#adaptRoute(route)) as Adapter;
     if (route.middleware === undefined) {
       return request.method === "OPTIONS" && !route.answersOptions ? this.#answerOptions(request) : adapter(request, response);
     }
     // The route's own middleware, around its handler: composed once, with the adapter.
     route.chain ??= compose(route.middleware, handlerEndpoint(route.answersOptions ? adapter : this.#withOptions(adapter), answerError), answerError);
     return route.chain(request);
+  }
+
+  // A route's adapter, once: with its schema checked first when it has one,
+  // so a route without a schema runs its handler's adapter as it is.
+  #adaptRoute(route: Route): Adapter {
+    const adapter = this.adapt(route.handler);
+    return route.schema === undefined ? adapter : schemaAdapter(route.schema, adapter, route.settings.debug);
   }
 
   // OPTIONS on a route whose handler does not answer it: 204 with Allow.

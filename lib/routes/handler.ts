@@ -6,6 +6,8 @@ import { isHandlerClass } from "../core/adapters.js";
 import type { HandlerClass } from "../core/handler.js";
 import type { Request, RouteKwargs } from "../core/request.js";
 import type { RouteOptions } from "../core/route.js";
+import type { RouteSchema, ValidRequest } from "../core/route-schema.js";
+import type { StandardSchemaV1 } from "../http/standard-schema.js";
 
 /** The verbs a route module serves, as its export names and `handler()` takes them (`del` for `delete`). */
 export const ROUTE_VERBS = ["get", "post", "put", "patch", "delete", "head", "options"] as const;
@@ -70,8 +72,14 @@ export function verbMethod(verb: string): string | undefined {
  * @example
  * export const completed = handler("get", (request) => todos.filter((t) => t.done));
  * export const since = handler(["get", "head"], { path: "done/:since" }, (request, params) => done(params.since));
+ * export const create = handler("post", { path: "", schema: { body: Todo } }, (request) => [201, add(request.valid("body"))]);
  */
 export function handler(verbs: Verb | readonly Verb[], fn: VerbFunction | HandlerClass): SubpathHandler;
+export function handler<const S extends RouteSchema>(
+  verbs: Verb | readonly Verb[],
+  options: SubpathOptions & { schema: S },
+  fn: ((request: ValidRequest<S>, params: S extends { params: StandardSchemaV1 } ? StandardSchemaV1.InferOutput<S["params"]> : RouteKwargs) => unknown) | HandlerClass,
+): SubpathHandler;
 export function handler(verbs: Verb | readonly Verb[], options: SubpathOptions, fn: VerbFunction | HandlerClass): SubpathHandler;
 export function handler(verbs: Verb | readonly Verb[], optionsOrFn: SubpathOptions | VerbFunction | HandlerClass, fn?: VerbFunction | HandlerClass): SubpathHandler {
   const options = fn === undefined ? {} : (optionsOrFn as SubpathOptions);
