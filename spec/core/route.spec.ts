@@ -82,3 +82,15 @@ describe("route.served, route.allowed and route.answersOptions", () => {
     expect(named.answersOptions).toBe(false);
   });
 });
+
+describe("a template with no parameters", () => {
+  it("matches its path exactly: case, trailing slash and encoding count", () => {
+    const route = new Route("/about/caf%C3%A9", handler, { defaults: { lang: "en" } });
+    expect(route.matchPath("/about/caf%C3%A9")).toEqual({ args: [], kwargs: { lang: "en" } });
+    for (const path of ["/About/caf%C3%A9", "/about/caf%C3%A9/", "/about/café", "/about/caf%c3%a9", "/about"]) expect(route.matchPath(path)).toBeNull();
+    // Each match has kwargs of its own: a change to one is not seen by the next.
+    const first = route.matchPath("/about/caf%C3%A9")!;
+    first.kwargs.lang = "fr";
+    expect(route.matchPath("/about/caf%C3%A9")!.kwargs).toEqual({ lang: "en" });
+  });
+});

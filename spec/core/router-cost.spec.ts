@@ -71,10 +71,11 @@ describe("Router.defaultMatcher cost", () => {
     routes.push(new Route("/api/v1/status", handler), new Route("/metrics", handler));
     const router = new Router(routes);
     // The resource's six routes before it, then the match: never more than the seven of one resource.
-    expect(costOf(router, "/api/v1/res99/1/orders/2/items/3")).toEqual({ checks: 6, execs: 6, route: router.routes[1 + 99 * 7 + 5] });
-    expect(costOf(router, "/api/v1/res99/1/export/csv")).toEqual({ checks: 7, execs: 7, route: router.routes[1 + 99 * 7 + 6] });
-    expect(costOf(router, "/api/v1/status")).toEqual({ checks: 1, execs: 1, route: router.routes[701] });
-    expect(costOf(router, "/metrics")).toEqual({ checks: 1, execs: 1, route: router.routes[702] });
+    // A static template (the collection, `/api/v1/status`, `/metrics`) is a string comparison, no RegExp.
+    expect(costOf(router, "/api/v1/res99/1/orders/2/items/3")).toEqual({ checks: 6, execs: 5, route: router.routes[1 + 99 * 7 + 5] });
+    expect(costOf(router, "/api/v1/res99/1/export/csv")).toEqual({ checks: 7, execs: 6, route: router.routes[1 + 99 * 7 + 6] });
+    expect(costOf(router, "/api/v1/status")).toEqual({ checks: 1, execs: 0, route: router.routes[701] });
+    expect(costOf(router, "/metrics")).toEqual({ checks: 1, execs: 0, route: router.routes[702] });
   });
 
   it("tests the other slash form against the same few routes under a trailing-slash policy", () => {

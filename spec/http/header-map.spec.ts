@@ -46,6 +46,15 @@ describe("HeaderMap", () => {
     expect(headers.size).toBe(0);
   });
 
+  it("refuses an injected value set right after a valid one (the last valid value is remembered, never an invalid one)", () => {
+    const headers = new HeaderMap();
+    headers.set("content-type", "text/plain; charset=utf-8");
+    headers.set("x-a", "text/plain; charset=utf-8");
+    expect(() => headers.set("x-b", "text/plain; charset=utf-8\r\nx-c: 1")).toThrow(TypeError);
+    expect(() => headers.set("x-b", "text/plain; charset=utf-8\r\nx-c: 1")).toThrow(TypeError);
+    expect(headers.toObject()).toEqual({ "content-type": "text/plain; charset=utf-8", "x-a": "text/plain; charset=utf-8" });
+  });
+
   it("refuses names that are not HTTP tokens", () => {
     const headers = new HeaderMap();
     expect(() => headers.set("X Bad", "1")).toThrow('Invalid header name: "X Bad"');
