@@ -3,7 +3,7 @@
  * JSON errors, and how an item is written out.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Unauthorized, type Middleware, type RouteOptions } from "../../lib/index.js";
+import { Unauthorized, UnsupportedMediaType, type Middleware, type RouteOptions } from "../../lib/index.js";
 import type { Todo } from "./repository.js";
 import { stateOf } from "./state.js";
 
@@ -28,6 +28,20 @@ export const requireToken: Middleware = (request, next) => {
 
 /** The route options of every API module: the token, and errors as JSON whatever the client accepts. */
 export const apiOptions: RouteOptions = { jsonErrors: true, middleware: [requireToken] };
+
+/**
+ * Route middleware of the API's routes with a body schema: the body is JSON
+ * or it is the 415 that `request.json()` answers. A route schema reads a
+ * form body as well (for the pages' sake), and the API takes JSON only.
+ * Route middleware runs before the schema is checked.
+ */
+export const jsonBodyOnly: Middleware = (request, next) => {
+  const type = request.contentType;
+  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
+    throw new UnsupportedMediaType(`Expected a JSON body (Content-Type: application/json), got "${type}".`);
+  }
+  return next();
+};
 
 /** An item as the API writes it: the attachment's stored file name stays inside. */
 export function todoJson(todo: Todo) {

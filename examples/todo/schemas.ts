@@ -1,13 +1,21 @@
 /**
  * The shapes the todo application accepts, as zod schemas, in one place:
- * the API's JSON bodies and the pages' forms are checked against these
- * (through `validate.ts`, which sees them only as Standard Schema objects,
- * so another schema library would fit as well).
+ * the API's JSON bodies (route schemas, which also describe them in the
+ * OpenAPI document) and the pages' forms (through `check.ts`). Both see
+ * them only as Standard Schema objects, so another schema library that
+ * implements it would fit as well.
  */
 import { z } from "zod";
 
 const title = z.string().trim().min(1, "Give the item a title.").max(200, "A title has at most 200 characters.");
 const notes = z.string().max(2000, "Notes have at most 2000 characters.");
+
+/**
+ * The path's `id`, after `converters.int` made it a number: it types the
+ * handlers' params. It has no lower bound, since an id that no item has is
+ * a 404, not a malformed request.
+ */
+export const TodoId = z.object({ id: z.number().int() });
 
 /** A new item: `POST /api/todos`, and the add form (whose `done` is absent). */
 export const TodoCreate = z.strictObject({

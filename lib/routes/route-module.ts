@@ -147,10 +147,27 @@ function verbHandler(verbs: ReadonlyMap<string, VerbFunction>, template: string)
     const [fn] = verbs.values() as IterableIterator<VerbFunction>;
     // perf(bench: routes-folder): a template with parameters gets the params object as it is.
     if (/[:*]/.test(template)) return fn!;
-    return (request: Request) => fn!(request, request.routeKwargs);
+    return withTexts((request: Request) => fn!(request, request.routeKwargs), verbs);
   }
   const byMethod: Record<string, VerbFunction> = Object.create(null) as Record<string, VerbFunction>;
   for (const [method, fn] of verbs) byMethod[method] = fn;
   if (byMethod.HEAD === undefined && byMethod.GET !== undefined) byMethod.HEAD = byMethod.GET;
-  return (request: Request) => byMethod[request.method]!(request, request.routeKwargs);
+  return withTexts((request: Request) => byMethod[request.method]!(request, request.routeKwargs), verbs);
+}
+
+// The `summary` and `description` of the verb functions (a string, or one
+// per verb), kept on the function that stands in for them, one per verb, so
+// the OpenAPI document still finds them.
+function withTexts(wrapper: VerbFunction, verbs: ReadonlyMap<string, VerbFunction>): VerbFunction {
+  for (const field of ["summary", "description"] as const) {
+    const texts: Record<string, string> = {};
+    for (const [method, fn] of verbs) {
+      const value: unknown = (fn as unknown as Record<string, unknown>)[field];
+      const verb = method.toLowerCase();
+      const text = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[verb] : value;
+      if (typeof text === "string") texts[verb] = text;
+    }
+    if (Object.keys(texts).length > 0) Object.assign(wrapper, { [field]: texts });
+  }
+  return wrapper;
 }

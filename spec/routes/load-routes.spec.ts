@@ -185,3 +185,24 @@ describe("a loaded route costs what a constructor route costs", () => {
   });
 });
 
+
+describe("summaries of verb functions", () => {
+  it("reach the OpenAPI document through the function that stands in for several verbs, or for one on a path without parameters", async () => {
+    const dir = routesFolder({
+      "items/handlers.js": `
+        export function get() { return []; }
+        get.summary = "List the items";
+        get.description = "Newest first.";
+        export function post() { return [201, {}]; }
+        post.summary = { post: "Add an item", get: "not this one" };
+        export function put() { return {}; }
+      `,
+      "about/handlers.js": `export function get() { return "about"; } get.summary = "About the app";`,
+    });
+    const app = await Application.fromRoutes(dir);
+    const paths = app.openapi({ info: { title: "t", version: "1" } }).paths;
+    expect([paths["/items"]!.get!.summary, paths["/items"]!.get!.description, paths["/items"]!.post!.summary, paths["/items"]!.put!.summary]).toEqual(["List the items", "Newest first.", "Add an item", undefined]);
+    expect(paths["/items"]!.post!.description).toBeUndefined();
+    expect(paths["/about"]!.get!.summary).toBe("About the app");
+  });
+});

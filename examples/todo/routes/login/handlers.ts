@@ -3,7 +3,7 @@ import { hashPassword, login, randomToken, render, Response, sameOriginPath, ver
 import { formFields } from "../../pages.js";
 import { LoginForm } from "../../schemas.js";
 import { stateOf } from "../../state.js";
-import { check } from "../../validate.js";
+import { check } from "../../check.js";
 
 // Checked against when the user name is unknown, so the time taken does not say which names exist.
 let dummyHash: Promise<string> | undefined;

@@ -3,12 +3,12 @@
  * adds one from the form) and `/todos/completed`, the completed ones (a
  * subpath handler).
  */
-import { handler, render, RequestHandler, type Request } from "../../../../lib/index.js";
+import { handler, render, RequestHandler, type Request, type ValidationIssue } from "../../../../lib/index.js";
 import { formFields, pageOptions } from "../../pages.js";
 import { DEFAULT_LIMIT, paging } from "../../paging.js";
 import { TodoCreate } from "../../schemas.js";
 import { stateOf } from "../../state.js";
-import { check, type InputIssue } from "../../validate.js";
+import { check } from "../../check.js";
 
 export const options = pageOptions;
 
@@ -44,7 +44,7 @@ export default class TodoList extends RequestHandler {
   }
 
   // The list again, with the form as it was sent and what is wrong with it.
-  #invalid(fields: Record<string, string>, issues: InputIssue[]) {
+  #invalid(fields: Record<string, string>, issues: ValidationIssue[]) {
     return this.render("todos.html", { ...listContext(this.request, "all"), form: fields, issues }, 422);
   }
 }

@@ -1,14 +1,15 @@
 /**
  * `/api/todos`: the list, a page at a time (`?page=`, `?limit=`), and
  * creating an item; `/api/todos/completed`, the completed ones. Function
- * handlers, answering with plain objects (JSON) and tuples.
+ * handlers, answering with plain objects (JSON) and tuples. Creating has a
+ * route schema: the body is checked before the handler runs, and a body
+ * that does not fit is the framework's 422.
  */
-import { handler, type Request } from "../../../../../lib/index.js";
-import { apiOptions, todoJson } from "../../../api.js";
+import { handler, type Request, type ValidRequest } from "../../../../../lib/index.js";
+import { apiOptions, jsonBodyOnly, todoJson } from "../../../api.js";
 import { paging } from "../../../paging.js";
 import { TodoCreate } from "../../../schemas.js";
 import { stateOf } from "../../../state.js";
-import { validate } from "../../../validate.js";
 
 export const options = apiOptions;
 
@@ -31,13 +32,24 @@ function listPage(request: Request, route: "api.todos" | "api.todos.completed") 
 export function get(request: Request) {
   return listPage(request, "api.todos");
 }
+get.summary = "List the items, newest first, a page at a time";
+
+const createSchema = { body: TodoCreate };
 
 /** `POST /api/todos` with `{"title": "...", "notes"?: "...", "done"?: false}`: 201, the item, and its URL in `Location`. */
-export async function post(request: Request) {
-  const input = await validate(TodoCreate, await request.json());
-  const todo = stateOf(request).todos.create(input);
+function createItem(request: ValidRequest<typeof createSchema>) {
+  const todo = stateOf(request).todos.create(request.valid("body"));
   return [todoJson(todo), 201, { location: request.app.uriFor("api.todos.id", { id: todo.id }) }];
 }
+createItem.summary = "Add an item";
+
+// A sub-path handler for the folder's own path, so the schema is this verb's alone.
+export const create = handler("post", { path: "", schema: createSchema, middleware: [jsonBodyOnly] }, createItem);
 
 /** `GET /api/todos/completed`: the same pages, of the completed items only. */
-export const completed = handler("get", (request) => listPage(request, "api.todos.completed"));
+function listCompleted(request: Request) {
+  return listPage(request, "api.todos.completed");
+}
+listCompleted.summary = "List the completed items, a page at a time";
+
+export const completed = handler("get", listCompleted);

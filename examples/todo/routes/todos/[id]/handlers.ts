@@ -9,7 +9,7 @@ import { removeAttachment } from "../../../attachments.js";
 import { formFields, pageOptions } from "../../../pages.js";
 import { TodoForm } from "../../../schemas.js";
 import { requireTodo, stateOf } from "../../../state.js";
-import { check } from "../../../validate.js";
+import { check } from "../../../check.js";
 
 // `id` is a whole number or the path is not this route's: /todos/x is a 404.
 export const options = { ...pageOptions, params: { id: converters.int } };

@@ -1,33 +1,26 @@
 /**
  * `/api/todos/:id`: read, replace (PUT), change (PATCH) and delete one
- * item. A class handler: each verb a method, a missing item a 404 through
- * `abort`, and a body that does not fit its schema a 422 naming the fields.
+ * item. Reading and deleting are a class handler, each verb a method and a
+ * missing item a 404 through `abort`. PUT and PATCH take different bodies,
+ * and a route checks one body schema, so each is a route of its own on the
+ * same path (a sub-path handler with `path: ""`), its body checked before
+ * it runs: a body that does not fit is the framework's 422 naming the fields.
  */
-import { converters, RequestHandler } from "../../../../../../lib/index.js";
-import { apiOptions, todoJson } from "../../../../api.js";
+import { converters, handler, RequestHandler, type ValidRequest } from "../../../../../../lib/index.js";
+import { apiOptions, jsonBodyOnly, todoJson } from "../../../../api.js";
 import { removeAttachment } from "../../../../attachments.js";
-import { TodoPatch, TodoReplace } from "../../../../schemas.js";
+import { TodoId, TodoPatch, TodoReplace } from "../../../../schemas.js";
 import { requireTodo, stateOf } from "../../../../state.js";
-import { validate } from "../../../../validate.js";
 
 // A non-number id (/api/todos/x) is no route's: the JSON 404.
 export const options = { ...apiOptions, params: { id: converters.int } };
 
-export default class TodoResource extends RequestHandler {
+/** `GET` and `DELETE /api/todos/:id`. */
+class TodoResource extends RequestHandler {
+  static summary = { get: "Read an item", delete: "Delete an item and its attachment" };
+
   get(params: { id: number }) {
     return todoJson(requireTodo(this.request, params.id));
-  }
-
-  async put(params: { id: number }) {
-    requireTodo(this.request, params.id);
-    const input = await validate(TodoReplace, await this.request.json());
-    return todoJson(stateOf(this.request).todos.update(params.id, input)!);
-  }
-
-  async patch(params: { id: number }) {
-    requireTodo(this.request, params.id);
-    const changes = await validate(TodoPatch, await this.request.json());
-    return todoJson(stateOf(this.request).todos.update(params.id, changes)!);
   }
 
   async delete(params: { id: number }) {
@@ -37,3 +30,27 @@ export default class TodoResource extends RequestHandler {
     return 204;
   }
 }
+
+export const item = handler(["get", "delete"], { path: "", name: "api.todos.id" }, TodoResource);
+
+const replaceSchema = { params: TodoId, body: TodoReplace };
+
+/** `PUT /api/todos/:id` with `{"title", "notes", "done"}`: every field replaced. */
+function replaceItem(request: ValidRequest<typeof replaceSchema>, params: { id: number }) {
+  requireTodo(request, params.id);
+  return todoJson(stateOf(request).todos.update(params.id, request.valid("body"))!);
+}
+replaceItem.summary = "Replace an item: every field given";
+
+export const replace = handler("put", { path: "", schema: replaceSchema, middleware: [jsonBodyOnly] }, replaceItem);
+
+const changeSchema = { params: TodoId, body: TodoPatch };
+
+/** `PATCH /api/todos/:id` with any of the fields: those changed. */
+function changeItem(request: ValidRequest<typeof changeSchema>, params: { id: number }) {
+  requireTodo(request, params.id);
+  return todoJson(stateOf(request).todos.update(params.id, request.valid("body"))!);
+}
+changeItem.summary = "Change some of an item's fields";
+
+export const change = handler("patch", { path: "", schema: changeSchema, middleware: [jsonBodyOnly] }, changeItem);
