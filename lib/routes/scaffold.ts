@@ -100,7 +100,10 @@ export function packageName(folder: string): string {
  * The files of a new project, by path: package.json (handlerkit, and
  * TypeScript and Node's types pinned as dev dependencies, nothing else),
  * tsconfig.json, one route module and a spec run by `node --test` on the
- * build, so `npm install && npm test` passes at once.
+ * build, so `npm install && npm test` passes at once. The test files are
+ * named (`dist/spec/*.test.js`): a bare `node --test` on Node 23.6 and
+ * later also runs the TypeScript sources, and a folder argument is refused
+ * from Node 22 on.
  */
 export function projectFiles(options: ProjectOptions): Record<string, string> {
   const pkg = {
@@ -109,7 +112,7 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     private: true,
     type: "module",
     engines: { node: ">=20.18" },
-    scripts: { build: "tsc", start: "tsc && handlerkit serve dist/routes", test: "tsc && node --test", routes: "tsc && handlerkit routes dist/routes" },
+    scripts: { build: "tsc", start: "tsc && handlerkit serve dist/routes", test: "tsc && node --test dist/spec/*.test.js", routes: "tsc && handlerkit routes dist/routes" },
     dependencies: { handlerkit: options.handlerkit },
     devDependencies: { "@types/node": options.typesNode, typescript: options.typescript },
   };

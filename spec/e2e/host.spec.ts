@@ -143,7 +143,13 @@ describe("HTTP/2 :authority", () => {
     const conflicting = await h2({ ":path": "/items/7", ":authority": authority, host: "evil.example" });
     expect(conflicting.status).toBe(400);
     expect(conflicting.headers.location).toBeUndefined();
-    expect((await h2({ ":path": "/items/7", ":authority": "good.example@evil.example" })).status).toBe(400);
+    // Node 22 and later refuse an authority with userinfo in nghttp2 itself
+    // (a stream error, before any handler); Node 20 hands it over, and it is a 400.
+    const userinfo = await h2({ ":path": "/items/7", ":authority": "good.example@evil.example" }).then(
+      (res) => res.status,
+      (error: { code?: string }) => error.code,
+    );
+    expect(userinfo).toBe(Number(process.versions.node.split(".")[0]) >= 22 ? "ERR_HTTP2_STREAM_ERROR" : 400);
     expect((await h2({ ":path": "/items/7", ":authority": "good.example" })).headers.location).toBe("https://good.example/items/7");
   });
 });

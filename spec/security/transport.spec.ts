@@ -90,13 +90,16 @@ describe("header limits count bytes, never a Content-Length the parser may drop"
   // Content-Length at the end is framed by the parser but missing from
   // req.headers. The body limit must still hold, by bytes read.
   const lines = Array.from({ length: 2_100 }, (_, i) => `a${i % 10}:1\r\n`).join("");
+  // From Node 22 on, the parser itself refuses a head with that many lines:
+  // a 431 and a closed connection, before any body is read.
+  const parserRefuses = Number(process.versions.node.split(".")[0]) >= 22;
 
   it("2,100 header lines and a 70,000-byte body over the 64 KiB limit: 413, connection closed", async () => {
     const target = await start();
     const head = `POST /echo HTTP/1.1\r\nHost: x\r\n${lines}Content-Length: 70000\r\n\r\n`;
     const result = await attack(target, Buffer.concat([Buffer.from(head), Buffer.alloc(70_000, 97)]));
-    expect(result.response.status).toBe(413);
-    expect(result.response.body).toBe("413 Payload Too Large\nThe request body is larger than the limit of 65536 bytes.\n");
+    expect(result.response.status).toBe(parserRefuses ? 431 : 413);
+    if (!parserRefuses) expect(result.response.body).toBe("413 Payload Too Large\nThe request body is larger than the limit of 65536 bytes.\n");
     expect(result.closed).toBe(true);
   });
 
@@ -104,6 +107,11 @@ describe("header limits count bytes, never a Content-Length the parser may drop"
     const target = await start();
     const head = `POST /echo HTTP/1.1\r\nHost: x\r\n${lines}Content-Length: 10\r\n\r\n`;
     const result = await attack(target, Buffer.concat([Buffer.from(head), Buffer.alloc(10, 97)]));
+    if (parserRefuses) {
+      expect(result.response.status).toBe(431);
+      expect(result.closed).toBe(true);
+      return;
+    }
     expect(result.response.status).toBe(200);
     expect(result.response.body).toBe("got 10 bytes");
     expect(result.reused).toBe(true);
