@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeJson, JSON_CONTENT_TYPE, jsonContentType, stringifyWith, type JsonStringify } from "../../lib/http/json-encoder.js";
 
@@ -5,6 +6,23 @@ describe("encodeJson(): the default encoder", () => {
   it("encodes plain data as JSON.stringify does", () => {
     const data = { a: 1, b: "two", c: [true, null, 3.5], d: { e: "é\u2028" }, skipped: undefined };
     expect(encodeJson(data)).toBe(JSON.stringify(data));
+  });
+
+  it("encodes any plain JSON data (and Dates in it) exactly as JSON.stringify does", () => {
+    const withDates = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.jsonValue(), fc.date({ noInvalidDate: true }), fc.array(tie("value")), fc.dictionary(fc.string(), tie("value"))),
+    })).value;
+    fc.assert(fc.property(withDates, (data) => encodeJson(data) === JSON.stringify(data)), { numRuns: 300 });
+  });
+
+  it("still converts a Map, a Set, a BigInt or bytes deep inside data larger than the quick walk takes", () => {
+    const items = Array.from({ length: 3000 }, (_, i) => ({ id: i }));
+    expect(JSON.parse(encodeJson({ items, deep: [{ tags: new Set(["a"]), id: 7n, map: new Map([["k", 1]]), bytes: Uint8Array.of(1, 2) }] }))).toEqual({
+      items: items.map(({ id }) => ({ id })),
+      deep: [{ tags: ["a"], id: "7", map: { k: 1 }, bytes: [1, 2] }],
+    });
+    // The walk stops at its budget and hands over: a Map past it is converted all the same.
+    expect(encodeJson([...items, new Map([["late", true]])]).endsWith(',{"late":true}]')).toBe(true);
   });
 
   it("encodes Date as ISO 8601 and URL as its href", () => {
