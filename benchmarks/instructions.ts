@@ -1,0 +1,134 @@
+/**
+ * Instructions per request, counted by Valgrind: a figure that CPU steal and
+ * other processes on a shared machine cannot move, for before/after
+ * comparisons that req/s and CPU time cannot settle there.
+ *
+ * Each peer's server (`server.ts serve`) runs under `valgrind
+ * --tool=callgrind`, is sent `--requests` requests of a target on 4
+ * keep-alive connections, then stopped; the same again with twice as many.
+ * The difference of the two totals over the difference of the counts is
+ * what one request costs once the JIT has warmed up, in user-space
+ * instructions of the server process (the kernel's share, the same for
+ * every peer, is not counted).
+ *
+ *   npm run bench:instructions -- --targets=hello,json-post --peers=node:http,handlerkit,fastify --requests=5000
+ *   npm run bench:instructions -- --baseline=7a67df9 --targets=hello
+ *
+ * Under Valgrind a server runs about 50 times slower: 5,000 requests take a
+ * minute or two per peer and target.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildBaseline } from "./baseline.js";
+import { TARGETS, type Target } from "./scenarios.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CONNECTIONS = 4;
+
+interface Options {
+  targets: Target[];
+  peers: string[];
+  requests: number;
+  baseline?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const names = value("targets")?.split(",") ?? ["hello", "param", "json-post"];
+  const targets = TARGETS.filter((t) => names.includes(t.name) || names.includes(t.scenario));
+  if (targets.length === 0) throw new Error(`No target matches --targets=${names.join(",")}; the targets are ${TARGETS.map((t) => t.name).join(", ")}.`);
+  const requests = Number(value("requests") ?? 5000);
+  if (!Number.isInteger(requests) || requests < 100) throw new Error("--requests is a whole number of at least 100.");
+  return { targets, peers: value("peers")?.split(",") ?? ["node:http", "handlerkit", "fastify"], requests, baseline: value("baseline") };
+}
+
+/** One request of the target on the agent; rejects on a wrong answer. */
+function send(agent: Agent, port: number, target: Target): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, agent, method: target.method, path: target.path, headers: target.headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => (res.statusCode === target.expect.status && body === target.expect.body ? resolve() : reject(new Error(`${target.name}: ${res.statusCode} ${body.slice(0, 80)}`))));
+    });
+    req.on("error", reject);
+    req.end(target.body);
+  });
+}
+
+/** The instructions the server of `peer` ran while answering `count` requests (and starting up). */
+async function count(peer: string, target: Target, requests: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "handlerkit-instructions-"));
+  try {
+    const child = spawn(
+      "valgrind",
+      ["--tool=callgrind", `--callgrind-out-file=${join(dir, "out")}`, `--log-file=${join(dir, "log")}`, process.execPath, "--single-threaded", join(HERE, "server.js"), "serve", peer, target.scenario],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const port = await new Promise<number>((resolve, reject) => {
+      let text = "";
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (chunk: string) => {
+        text += chunk;
+        const line = text.split("\n").find((l) => l.includes('"listening"'));
+        if (line !== undefined) resolve((JSON.parse(line) as { port: number }).port);
+      });
+      child.on("exit", (code) => reject(new Error(`the ${peer} server exited (${code}) before listening`)));
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (sent < requests) {
+          sent++;
+          await send(agent, port, target);
+        }
+      }),
+    );
+    agent.destroy();
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGINT");
+    await exited;
+    const collected = /Collected : (\d+)/.exec(readFileSync(join(dir, "log"), "utf8"));
+    if (collected === null) throw new Error(`callgrind reported no total for ${peer}`);
+    return Number(collected[1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (spawnSync("valgrind", ["--version"]).status !== 0) throw new Error("valgrind is not installed (apt-get install valgrind).");
+  const options = parseArgs(process.argv.slice(2));
+  const peers = [...options.peers];
+  if (options.baseline !== undefined) {
+    // As run.ts does: the children load the compiled revision from these.
+    const baseline = buildBaseline(options.baseline);
+    process.env.BENCH_BASELINE_LIB = baseline.lib;
+    process.env.BENCH_BASELINE_REV = options.baseline;
+    process.once("exit", () => baseline.remove());
+    peers.push(`handlerkit@${options.baseline}`);
+  }
+  const rows: string[] = ["| target | framework | instructions per request | × node:http |", "| --- | --- | ---: | ---: |"];
+  for (const target of options.targets) {
+    let yardstick: number | undefined;
+    for (const peer of peers) {
+      const small = await count(peer, target, options.requests);
+      const large = await count(peer, target, options.requests * 2);
+      const perRequest = (large - small) / options.requests;
+      if (peer === "node:http") yardstick = perRequest;
+      process.stderr.write(`${target.name} ${peer}: ${Math.round(perRequest).toLocaleString("en-US")} instructions per request\n`);
+      rows.push(`| ${target.name} | ${peer} | ${Math.round(perRequest).toLocaleString("en-US")} | ${yardstick === undefined ? "" : `${(yardstick / perRequest).toFixed(2)}×`} |`);
+    }
+  }
+  process.stdout.write(`Instructions per request (callgrind, ${options.requests.toLocaleString("en-US")} then ${(options.requests * 2).toLocaleString("en-US")} requests on ${CONNECTIONS} connections; × node:http is node:http's count over the peer's):\n\n${rows.join("\n")}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
