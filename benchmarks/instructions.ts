@@ -11,7 +11,7 @@
  * instructions of the server process (the kernel's share, the same for
  * every peer, is not counted).
  *
- *   npm run bench:instructions -- --targets=hello,json-post --peers=node:http,handlerkit,fastify --requests=5000
+ *   npm run bench:instructions -- --targets=hello,param --peers=node:http,handlerkit,fastify --requests=5000
  *   npm run bench:instructions -- --baseline=7a67df9 --targets=hello
  *
  * Under Valgrind a server runs about 50 times slower: 5,000 requests take a
