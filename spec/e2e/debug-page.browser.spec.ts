@@ -5,31 +5,15 @@
  * Skips itself, saying why, when Chromium is not installed; `.ci/run`
  * installs it so CI runs it.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, warnIfNoChromium } from "../support/chromium.js";
 import { Application, RequestHandler, Route } from "../../lib/index.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-// Without the background-networking flags, Chromium on a closed network
-// stalls on update and sync requests.
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-if (!HAVE_CHROMIUM) {
-  console.warn(`debug-page.browser.spec: skipped, ${CHROMIUM} is not installed (apt-get install chromium; .ci/run does it).`);
-}
+warnIfNoChromium("debug-page.browser.spec");
 
 class Checkout extends RequestHandler {
   post(params: { cart: string }) {
@@ -55,7 +39,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the debug page in headless Chromium (needs ${CH
     context = await chromium.launchPersistentContext(join(dir, "profile"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       timeout: 60_000,
     });
   }, 90_000);

@@ -7,33 +7,17 @@
  * Skips itself, saying why, when Chromium is not installed; `.ci/run`
  * installs it so CI runs it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, warnIfNoChromium } from "../support/chromium.js";
 import type { Application } from "../../lib/index.js";
 import type { TodoState } from "../../examples/todo/state.js";
 import { TODO_USER, todoApp } from "../support/todo-app.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-// Without the background-networking flags, Chromium on a closed network
-// stalls on update and sync requests.
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-if (!HAVE_CHROMIUM) {
-  console.warn(`todo.browser.spec: skipped, ${CHROMIUM} is not installed (apt-get install chromium; .ci/run does it).`);
-}
+warnIfNoChromium("todo.browser.spec");
 
 describe.skipIf(!HAVE_CHROMIUM)(`the todo example in headless Chromium (needs ${CHROMIUM})`, () => {
   const dir = mkdtempSync(join(tmpdir(), "handlerkit-todo-browser-"));
@@ -57,7 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`the todo example in headless Chromium (needs ${
     context = await chromium.launchPersistentContext(join(dir, "profile"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       acceptDownloads: true,
       timeout: 60_000,
     });
