@@ -127,25 +127,13 @@ function isPlain(value: unknown): boolean {
   while (pending.length > 0) {
     const at = pending.pop()!;
     const proto = Object.getPrototypeOf(at);
-    if (proto === Array.prototype) {
-      // An index loop: for-in would make a string of every index.
-      const array = at as unknown[];
-      if ((budget -= array.length) < 0 || "toJSON" in array) return false;
-      for (let i = 0; i < array.length; i++) {
-        const item = array[i];
-        if (typeof item === "object") {
-          if (item !== null) pending.push(item);
-        } else if (typeof item === "bigint") {
-          return false;
-        }
-      }
-      continue;
-    }
     if (proto === Date.prototype) continue;
-    if ((proto !== Object.prototype && proto !== null) || "toJSON" in at) return false;
-    for (const key in at) {
-      if (--budget < 0) return false;
-      const item = (at as Record<string, unknown>)[key];
+    if ((proto !== Object.prototype && proto !== Array.prototype && proto !== null) || "toJSON" in at) return false;
+    // An array by index: for-in would make a string of every index.
+    const items = proto === Array.prototype ? (at as unknown[]) : Object.values(at);
+    if ((budget -= items.length) < 0) return false;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       if (typeof item === "object") {
         if (item !== null) pending.push(item);
       } else if (typeof item === "bigint") {
