@@ -13,12 +13,13 @@
  *
  *   npm run bench:instructions -- --targets=hello,param --peers=node:http,handlerkit,fastify --requests=5000
  *   npm run bench:instructions -- --baseline=7a67df9 --targets=hello
+ *   npm run bench:instructions -- --targets=json-post --keep=/tmp/cg   # callgrind_annotate the files
  *
  * Under Valgrind a server runs about 50 times slower: 5,000 requests take a
  * minute or two per peer and target.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -34,6 +35,7 @@ interface Options {
   peers: string[];
   requests: number;
   baseline?: string;
+  keep?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -43,7 +45,7 @@ function parseArgs(argv: string[]): Options {
   if (targets.length === 0) throw new Error(`No target matches --targets=${names.join(",")}; the targets are ${TARGETS.map((t) => t.name).join(", ")}.`);
   const requests = Number(value("requests") ?? 5000);
   if (!Number.isInteger(requests) || requests < 100) throw new Error("--requests is a whole number of at least 100.");
-  return { targets, peers: value("peers")?.split(",") ?? ["node:http", "handlerkit", "fastify"], requests, baseline: value("baseline") };
+  return { targets, peers: value("peers")?.split(",") ?? ["node:http", "handlerkit", "fastify"], requests, baseline: value("baseline"), keep: value("keep") };
 }
 
 /** One request of the target on the agent; rejects on a wrong answer. */
@@ -61,7 +63,7 @@ function send(agent: Agent, port: number, target: Target): Promise<void> {
 }
 
 /** The instructions the server of `peer` ran while answering `count` requests (and starting up). */
-async function count(peer: string, target: Target, requests: number): Promise<number> {
+async function count(peer: string, target: Target, requests: number, keep?: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "handlerkit-instructions-"));
   try {
     const child = spawn(
@@ -97,6 +99,10 @@ async function count(peer: string, target: Target, requests: number): Promise<nu
     await exited;
     const collected = /Collected : (\d+)/.exec(readFileSync(join(dir, "log"), "utf8"));
     if (collected === null) throw new Error(`callgrind reported no total for ${peer}`);
+    if (keep !== undefined) {
+      mkdirSync(keep, { recursive: true });
+      copyFileSync(join(dir, "out"), join(keep, `callgrind.${target.name}.${peer.replace(/[^\w@.-]/g, "_")}.${requests}`));
+    }
     return Number(collected[1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -119,8 +125,8 @@ async function main(): Promise<void> {
   for (const target of options.targets) {
     let yardstick: number | undefined;
     for (const peer of peers) {
-      const small = await count(peer, target, options.requests);
-      const large = await count(peer, target, options.requests * 2);
+      const small = await count(peer, target, options.requests, options.keep);
+      const large = await count(peer, target, options.requests * 2, options.keep);
       const perRequest = (large - small) / options.requests;
       if (peer === "node:http") yardstick = perRequest;
       process.stderr.write(`${target.name} ${peer}: ${Math.round(perRequest).toLocaleString("en-US")} instructions per request\n`);

@@ -2,7 +2,7 @@
  * Handler adapters: one small function per handler shape, made once per
  * route, that turns "call this handler" into `(request, response) => result`.
  */
-import { LazyHandler, type Handler, type HandlerClass, type HandlerFunction, type HandlerInstance } from "./handler.js";
+import { LazyHandler, RETHROWING, type Handler, type HandlerClass, type HandlerFunction, type HandlerInstance } from "./handler.js";
 import type { Request } from "./request.js";
 import type { Response } from "./response.js";
 
@@ -52,10 +52,13 @@ export function classAdapter(cls: HandlerClass): Adapter {
 // perf(bench: json-post): a native promise gets one reaction, not an async
 // frame awaiting it: on Node 20 every promise made inside the request context
 // runs the async hooks. Another thenable is adopted as `await` would.
+// `RequestHandler`'s own `handleException`, which re-throws, needs no
+// reaction at all.
 function settle(handler: HandlerInstance, result: PromiseLike<unknown>, request: Request): Promise<unknown> {
   const promise = result instanceof Promise ? result : Promise.resolve(result);
-  if (typeof handler.handleException !== "function") return promise;
-  return promise.then(undefined, (error: unknown) => handler.handleException!(error, request.settings.debug));
+  const handleException = handler.handleException;
+  if (typeof handleException !== "function" || RETHROWING.has(handleException)) return promise;
+  return promise.then(undefined, (error: unknown) => handleException.call(handler, error, request.settings.debug));
 }
 
 function rescue(handler: HandlerInstance, error: unknown, request: Request): unknown {

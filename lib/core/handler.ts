@@ -19,6 +19,13 @@ export interface HandlerInstance {
   handleException?(error: unknown, debug: boolean): unknown;
 }
 
+/**
+ * The `handleException` methods that only re-throw, as `RequestHandler`'s
+ * own does: the class adapter need not catch for them what an asynchronous
+ * method throws, since the application's error handling gets it anyway.
+ */
+export const RETHROWING = new WeakSet<Function>();
+
 /** The constructor of a class handler (`RequestHandler` subclasses, or any class with `dispatch()`). */
 export type HandlerClass = new (request: Request, response: Response) => HandlerInstance;
 

@@ -3,6 +3,7 @@
  */
 import { abort, type AbortOptions } from "../http/errors.js";
 import { allowedSet, methodName, STANDARD_METHODS } from "../http/methods.js";
+import { RETHROWING } from "./handler.js";
 import type { Request, RequestApp } from "./request.js";
 import { checkRedirectHost, Response, type RedirectPolicy } from "./response.js";
 import type { BuildOptions } from "./route.js";
@@ -207,3 +208,5 @@ export class RequestHandler {
     throw error;
   }
 }
+
+RETHROWING.add(RequestHandler.prototype.handleException);

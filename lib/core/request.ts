@@ -407,16 +407,16 @@ export class Request {
       this.#body = source.length > limit ? readBody(Readable.from([]), limit, source.length) : Promise.resolve(source);
     } else {
       const limit = options.limit ?? this.bodyLimit;
-      this.#continue(limit);
-      this.#body = readBody(source, limit, this.contentLength);
+      const declared = this.contentLength;
+      this.#continue(limit, declared);
+      this.#body = readBody(source, limit, declared);
     }
     return this.#body;
   }
 
   // `Expect: 100-continue`: the client sends the body once told to, so tell
   // it now, unless its declared length is over the limit (413 at once).
-  #continue(limit: number): void {
-    const declared = this.contentLength;
+  #continue(limit: number, declared = this.contentLength): void {
     if (this.raw !== undefined && (declared === undefined || declared <= limit)) sendContinue(this.raw, this.#rawResponse);
   }
 

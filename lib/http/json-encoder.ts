@@ -126,7 +126,11 @@ function isPlain(value: unknown): boolean {
   let budget = PLAIN_BUDGET;
   while (pending.length > 0) {
     const at = pending.pop()!;
-    const proto = Object.getPrototypeOf(at);
+    // perf(bench: json-post): `constructor` is a load the engine inlines,
+    // where Object.getPrototypeOf() calls into its runtime; the prototype
+    // is read only when the constructor is neither Object nor Array.
+    const ctor = (at as { constructor?: unknown }).constructor;
+    const proto = ctor === Object ? Object.prototype : ctor === Array && Array.isArray(at) ? Array.prototype : Object.getPrototypeOf(at);
     if (proto === Array.prototype) {
       // By index: for-in would make a string of every index.
       const items = at as unknown[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Application, LazyHandler, Route, lazy, type Request } from "../../lib/index.js";
-import { defaultAdapter } from "../../lib/core/adapters.js";
+import { Application, LazyHandler, Request, RequestHandler, Response, Route, lazy } from "../../lib/index.js";
+import { classAdapter, defaultAdapter } from "../../lib/core/adapters.js";
 
 describe("adapters", () => {
   it("calls function handlers with (request, ...args) or (request, params)", async () => {
@@ -12,6 +12,44 @@ describe("adapters", () => {
     expect(await (await app.getResponse("/sum/2/3")).text()).toBe("5");
     expect(await (await app.getResponse("/hello/ada")).text()).toBe("GET hello ada");
     expect(await (await app.getResponse("/plain")).json()).toEqual({ rest: 0, path: "/plain" });
+  });
+
+  describe("classAdapter()", () => {
+    const failure = new Error("the database is down");
+    class Failing extends RequestHandler {
+      async get() {
+        await Promise.resolve();
+        throw failure;
+      }
+    }
+
+    it("passes on what an asynchronous method throws, as it is, when handleException is RequestHandler's own", async () => {
+      const out = classAdapter(Failing)(Request.blank("/"), new Response());
+      await expect(out).rejects.toBe(failure);
+    });
+
+    it("answers with a subclass's handleException, own or inherited, for an asynchronous failure", async () => {
+      class Rescuing extends Failing {
+        override handleException(error: unknown, debug: boolean) {
+          return `rescued ${(error as Error).message} (debug ${debug})`;
+        }
+      }
+      class Inheriting extends Rescuing {}
+      expect(await classAdapter(Rescuing)(Request.blank("/"), new Response())).toBe("rescued the database is down (debug false)");
+      expect(await classAdapter(Inheriting)(Request.blank("/"), new Response())).toBe("rescued the database is down (debug false)");
+    });
+
+    it("adopts a thenable that is not a promise, and rescues its rejection", async () => {
+      class Thenable extends RequestHandler {
+        get() {
+          return { then: (_resolve: unknown, reject: (error: unknown) => void) => reject(failure) };
+        }
+        override handleException() {
+          return "rescued";
+        }
+      }
+      expect(await classAdapter(Thenable)(Request.blank("/"), new Response())).toBe("rescued");
+    });
   });
 
   it("lets router.setAdapter() plug a new handler shape (an object with handle())", async () => {

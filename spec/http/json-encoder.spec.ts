@@ -15,6 +15,18 @@ describe("encodeJson(): the default encoder", () => {
     fc.assert(fc.property(withDates, (data) => encodeJson(data) === JSON.stringify(data)), { numRuns: 300 });
   });
 
+  it("reads a `constructor` key as data, and still converts what sits beside it", () => {
+    const data = { constructor: { name: "Object" }, items: [{ constructor: "Array" }] };
+    expect(encodeJson(data)).toBe(JSON.stringify(data));
+    expect(encodeJson({ constructor: Object, tags: new Set(["a"]), list: Object.assign([1], { constructor: Array }), at: [new Map([["k", 1n]])] })).toBe(
+      '{"tags":["a"],"list":[1],"at":[{"k":"1"}]}',
+    );
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    expect(encodeJson([new Point(1), Object.create(null, { m: { value: new Map([["k", 2]]), enumerable: true } })])).toBe('[{"x":1},{"m":{"k":2}}]');
+  });
+
   it("still converts a Map, a Set, a BigInt or bytes deep inside data larger than the quick walk takes", () => {
     const items = Array.from({ length: 3000 }, (_, i) => ({ id: i }));
     expect(JSON.parse(encodeJson({ items, deep: [{ tags: new Set(["a"]), id: 7n, map: new Map([["k", 1]]), bytes: Uint8Array.of(1, 2) }] }))).toEqual({
