@@ -1,7 +1,9 @@
 /**
  * Instructions per request, counted by Valgrind: a figure that CPU steal and
  * other processes on a shared machine cannot move, for before/after
- * comparisons that req/s and CPU time cannot settle there.
+ * comparisons that req/s and CPU time cannot settle there. The engine's own
+ * garbage collections and deoptimizations still move one pair of runs by
+ * thousands of instructions: `--repeat` takes the median of several.
  *
  * Each peer's server (`server.ts serve`) runs under `valgrind
  * --tool=callgrind`, is sent `--requests` requests of a target on 4
@@ -14,6 +16,7 @@
  *   npm run bench:instructions -- --targets=hello,param --peers=node:http,handlerkit,fastify --requests=5000
  *   npm run bench:instructions -- --baseline=7a67df9 --targets=hello
  *   npm run bench:instructions -- --targets=json-post --keep=/tmp/cg   # callgrind_annotate the files
+ *   npm run bench:instructions -- --targets=param --peers=handlerkit --repeat=3   # the median of 3 pairs
  *
  * Under Valgrind a server runs about 50 times slower: 5,000 requests take a
  * minute or two per peer and target.
@@ -36,6 +39,7 @@ interface Options {
   requests: number;
   baseline?: string;
   keep?: string;
+  repeat: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -45,7 +49,9 @@ function parseArgs(argv: string[]): Options {
   if (targets.length === 0) throw new Error(`No target matches --targets=${names.join(",")}; the targets are ${TARGETS.map((t) => t.name).join(", ")}.`);
   const requests = Number(value("requests") ?? 5000);
   if (!Number.isInteger(requests) || requests < 100) throw new Error("--requests is a whole number of at least 100.");
-  return { targets, peers: value("peers")?.split(",") ?? ["node:http", "handlerkit", "fastify"], requests, baseline: value("baseline"), keep: value("keep") };
+  const repeat = Number(value("repeat") ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error("--repeat is a whole number of at least 1.");
+  return { targets, peers: value("peers")?.split(",") ?? ["node:http", "handlerkit", "fastify"], requests, baseline: value("baseline"), keep: value("keep"), repeat };
 }
 
 /** One request of the target on the agent; rejects on a wrong answer. */
@@ -121,19 +127,31 @@ async function main(): Promise<void> {
     process.once("exit", () => baseline.remove());
     peers.push(`handlerkit@${options.baseline}`);
   }
-  const rows: string[] = ["| target | framework | instructions per request | × node:http |", "| --- | --- | ---: | ---: |"];
+  const rows: string[] = ["| target | framework | instructions per request (median) | range | × node:http |", "| --- | --- | ---: | ---: | ---: |"];
+  const shown = (n: number) => Math.round(n).toLocaleString("en-US");
   for (const target of options.targets) {
     let yardstick: number | undefined;
     for (const peer of peers) {
-      const small = await count(peer, target, options.requests, options.keep);
-      const large = await count(peer, target, options.requests * 2, options.keep);
-      const perRequest = (large - small) / options.requests;
+      // A garbage collection or a deoptimization that lands in one run of a
+      // pair and not the other moves a difference by thousands: with
+      // --repeat, the median of several pairs is given, and their range.
+      const counts: number[] = [];
+      for (let i = 0; i < options.repeat; i++) {
+        const small = await count(peer, target, options.requests, options.keep);
+        const large = await count(peer, target, options.requests * 2, options.keep);
+        counts.push((large - small) / options.requests);
+        process.stderr.write(`${target.name} ${peer}: ${shown(counts.at(-1)!)} instructions per request\n`);
+      }
+      counts.sort((a, b) => a - b);
+      const perRequest = counts[Math.floor(counts.length / 2)]!;
       if (peer === "node:http") yardstick = perRequest;
-      process.stderr.write(`${target.name} ${peer}: ${Math.round(perRequest).toLocaleString("en-US")} instructions per request\n`);
-      rows.push(`| ${target.name} | ${peer} | ${Math.round(perRequest).toLocaleString("en-US")} | ${yardstick === undefined ? "" : `${(yardstick / perRequest).toFixed(2)}×`} |`);
+      const range = counts.length > 1 ? `${shown(counts[0]!)}–${shown(counts.at(-1)!)}` : "";
+      rows.push(`| ${target.name} | ${peer} | ${shown(perRequest)} | ${range} | ${yardstick === undefined ? "" : `${(yardstick / perRequest).toFixed(2)}×`} |`);
     }
   }
-  process.stdout.write(`Instructions per request (callgrind, ${options.requests.toLocaleString("en-US")} then ${(options.requests * 2).toLocaleString("en-US")} requests on ${CONNECTIONS} connections; × node:http is node:http's count over the peer's):\n\n${rows.join("\n")}\n`);
+  process.stdout.write(
+    `Instructions per request (callgrind, ${shown(options.requests)} then ${shown(options.requests * 2)} requests on ${CONNECTIONS} connections, ${options.repeat} pair(s) per row; × node:http is node:http's count over the peer's):\n\n${rows.join("\n")}\n`,
+  );
 }
 
 main().catch((error: unknown) => {
